@@ -1,0 +1,3 @@
+from oxship.cli import main
+
+main()

@@ -1,0 +1,153 @@
+"""create_app(settings): the FastAPI application, its lifespan, middleware and error handling."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from oxship import __version__
+from oxship.auth.endpoints import router as auth_router
+from oxship.config import Settings
+from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unavailable
+from oxship.kit.envelope import JSONBody
+from oxship.kit.logs import configure_logging
+from oxship.kit.middleware import EdgeMiddleware
+from oxship.ops.endpoints import router as ops_router
+from oxship.runtime import Runtime
+from oxship.users.endpoints import router as users_router
+
+log = logging.getLogger(__name__)
+
+ROUTERS = (ops_router, auth_router, users_router)
+
+
+def _operation_id(route: APIRoute) -> str:
+    tag = route.tags[0] if route.tags else "root"
+    return f"{tag}-{route.name}".replace("_", "-")
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> FastAPI:
+    """Build the ASGI app; `runtime` may be supplied (tests), else it is built from settings."""
+    settings = settings or (runtime.settings if runtime else Settings())
+    configure_logging(settings.log_level)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        rt = runtime or Runtime.build(settings)
+        app.state.runtime = rt
+        if owned:
+            await rt.start()
+        try:
+            yield
+        finally:
+            if owned:
+                await rt.close()
+
+    app = FastAPI(
+        title="oxship",
+        version=__version__,
+        description="Proof-weighted discovery of hackathon projects: REST API.",
+        lifespan=lifespan,
+        generate_unique_id_function=_operation_id,
+        default_response_class=JSONBody,
+    )
+    if runtime is not None:
+        app.state.runtime = runtime
+    for router in ROUTERS:
+        app.include_router(router)
+    _install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_credentials=bool(settings.cors_origins) and "*" not in settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "If-None-Match", "X-Request-ID"],
+        expose_headers=["X-Request-ID", "ETag", "Retry-After"],
+        max_age=600,
+    )
+    app.add_middleware(EdgeMiddleware, hsts=settings.is_production)
+    return app
+
+
+def _error(exc: OxshipError) -> JSONBody:
+    return JSONBody(exc.envelope(), status_code=exc.status_code, headers=exc.headers)
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in {"body", "query", "path", "header", "cookie"}:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(OxshipError)
+    async def oxship_error(_: Request, exc: OxshipError) -> JSONBody:
+        return _error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONBody:
+        errors = exc.errors()
+        if any(e.get("type") == "json_invalid" for e in errors):
+            return JSONBody(
+                {"status": "error", "error": "bad_request", "message": "Malformed JSON body"},
+                status_code=400,
+            )
+        details = [
+            {"field": _field_name(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+            for e in errors
+        ]
+        first = details[0] if details else {"field": "body", "message": "invalid"}
+        message = f"{first['field']}: {first['message']}"
+        return JSONBody(
+            {"status": "error", "error": "validation_error", "message": message, "details": details},
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONBody:
+        code = STATUS_CODES.get(exc.status_code, "error")
+        message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+        if exc.status_code == 404:
+            message = "Not found"
+        return JSONBody(
+            {"status": "error", "error": code, "message": message},
+            status_code=exc.status_code,
+            headers=dict(exc.headers or {}),
+        )
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(_: Request, exc: SQLAlchemyError) -> JSONBody:
+        if isinstance(exc, IntegrityError):
+            return _error(Conflict("This conflicts with existing data"))
+        if isinstance(exc, PoolTimeout) or (
+            isinstance(exc, DBAPIError) and _is_connection_error(exc)
+        ):
+            log.warning("database unavailable: %s", exc)
+            return _error(Unavailable("The database is unavailable, try again shortly"))
+        raise exc
+
+    @app.exception_handler(OSError)
+    async def connection_error(_: Request, exc: OSError) -> JSONBody:
+        log.warning("dependency unreachable: %s", exc)
+        return _error(Unavailable("A backing service is unavailable, try again shortly"))
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    text = f"{type(exc.orig).__name__} {exc.orig}".lower()
+    markers = ("connect", "closed", "terminat", "cannotconnectnow", "shutdown", "querycanceled",
+               "statement timeout", "database is locked")
+    return any(marker in text for marker in markers)

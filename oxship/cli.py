@@ -1,0 +1,165 @@
+"""The `oxship` command: serve, migrate, create-admin, seed, outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from oxship.config import Settings
+from oxship.db import transaction
+from oxship.kit.clock import iso
+from oxship.runtime import Runtime
+
+app = typer.Typer(help="oxship backend", no_args_is_help=True, add_completion=False)
+console = Console()
+T = TypeVar("T")
+
+
+def _run(work: Callable[[Runtime], Awaitable[T]]) -> T:
+    async def main() -> T:
+        runtime = Runtime.build(Settings())
+        await runtime.start()
+        try:
+            return await work(runtime)
+        finally:
+            await runtime.close()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Bind address")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes")] = 1,
+) -> None:
+    """Serve the API with uvicorn."""
+    import uvicorn
+
+    settings = Settings()
+    if workers > 1 and settings.is_sqlite:
+        console.print("[yellow]SQLite + in-process cache: use one worker, or PostgreSQL + Redis")
+    uvicorn.run(
+        "oxship.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        loop="uvloop",
+        http="httptools",
+        proxy_headers=True,
+        access_log=False,
+        log_level=settings.log_level.lower(),
+    )
+
+
+@app.command()
+def migrate(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Apply database migrations (SQLite or PostgreSQL, from DATABASE_URL)."""
+    from oxship.migrate import upgrade
+
+    upgrade(Settings().database_url, revision)
+    console.print(f"[green]database at {revision}")
+
+
+@app.command("create-admin")
+def create_admin(
+    email: Annotated[str, typer.Option(help="Admin email")],
+    username: Annotated[str, typer.Option(help="Admin username")],
+    password: Annotated[
+        str, typer.Option(help="Password (prompted when omitted)", prompt=True, hide_input=True)
+    ],
+) -> None:
+    """Create an administrator account."""
+    from pydantic import ValidationError
+
+    from oxship.auth.schemas import RegisterIn
+    from oxship.errors import OxshipError
+    from oxship.users import service as users
+
+    try:
+        data = RegisterIn(email=email, username=username, password=password)
+    except ValidationError as exc:
+        for err in exc.errors():
+            console.print(f"[red]{'.'.join(map(str, err['loc']))}: {err['msg']}")
+        raise typer.Exit(2) from exc
+
+    async def work(runtime: Runtime) -> str:
+        async with transaction(runtime) as session:
+            user = await users.create(
+                session,
+                email=data.email,
+                username=data.username,
+                password_hash=await runtime.passwords.hash(data.password),
+                is_admin=True,
+            )
+            return str(user.id)
+
+    try:
+        user_id = _run(work)
+    except OxshipError as exc:
+        console.print(f"[red]{exc.message}")
+        raise typer.Exit(1) from exc
+    console.print(f"[green]admin {data.username} created ({user_id})")
+
+
+@app.command()
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Load the small demo dataset")] = False,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only into an empty database")] = False,
+) -> None:
+    """Load a dataset."""
+    from oxship.seed import seed_demo
+
+    if not demo:
+        console.print("[red]choose a dataset: --demo")
+        raise typer.Exit(2)
+    settings = Settings()
+    if settings.is_production:
+        console.print("[red]refusing to load demo data with OXSHIP_ENV=production")
+        raise typer.Exit(1)
+    created = _run(lambda runtime: seed_demo(runtime, only_if_empty=if_empty))
+    if created is None:
+        console.print("database not empty: demo data not loaded")
+    else:
+        console.print(f"[green]demo data loaded: {created}")
+
+
+@app.command()
+def outbox(
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines instead of a table")] = False,
+    limit: Annotated[int, typer.Option(help="How many, newest first")] = 50,
+    to: Annotated[str | None, typer.Option(help="Only mail to this address")] = None,
+) -> None:
+    """Print mail that went to the outbox table (no SMTP configured, or delivery failed)."""
+    from oxship.mail.service import outbox_messages
+
+    async def work(runtime: Runtime) -> list[dict[str, str | None]]:
+        async with runtime.sessionmaker() as session:
+            rows = await outbox_messages(session, limit=limit, to=to.lower() if to else None)
+            return [
+                {"to": m.to, "subject": m.subject, "body": m.body,
+                 "created_at": iso(m.created_at), "error": m.error}
+                for m in rows
+            ]
+
+    messages = _run(work)
+    if as_json:
+        for message in messages:
+            typer.echo(json.dumps(message))
+        return
+    table = Table("created_at", "to", "subject", "body")
+    for message in messages:
+        table.add_row(message["created_at"], message["to"], message["subject"], message["body"])
+    console.print(table)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app()

@@ -1,0 +1,96 @@
+"""Settings: every environment variable oxship reads, in one class (see .env.example and docs/deploy.md)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import cached_property
+from typing import Annotated
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./oxship.db"
+
+
+class Environment(StrEnum):
+    """Deployment mode; production refuses default secrets."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """All configuration, read from the environment (and `.env`)."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    oxship_env: Environment = Field(Environment.DEVELOPMENT, description="development|production")
+    database_url: str = Field(DEFAULT_DATABASE_URL, description="SQLAlchemy async URL")
+    redis_url: str | None = Field(None, description="redis://… enables the shared cache tier")
+    secret_key: str = Field(DEFAULT_SECRET_KEY, description="HS256 signing key (≥32 chars)")
+    access_token_ttl: int = Field(86_400, ge=60, description="access token lifetime, seconds")
+    refresh_token_ttl: int = Field(30 * 86_400, ge=300, description="refresh lifetime, seconds")
+    db_pool_size: int = Field(20, ge=1, description="connections kept per process")
+    db_max_overflow: int = Field(40, ge=0, description="extra connections per process")
+    db_pool_timeout: float = Field(2.0, gt=0, description="seconds to wait for a connection")
+    db_statement_timeout_ms: int = Field(5_000, ge=100, description="PostgreSQL statement_timeout")
+    cache_enabled: bool = Field(True, description="response cache on/off")
+    cache_prefix: str = Field("oxship", description="prefix of every Redis key")
+    cache_local_max_entries: int = Field(4_096, ge=0, description="per-process LRU size")
+    cache_local_ttl: float = Field(30.0, ge=0, description="max seconds in the per-process tier")
+    cache_warmer_enabled: bool = Field(True, description="run the cache warmer job")
+    cache_warmer_interval: int = Field(300, ge=5, description="seconds between warmer runs")
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="comma-separated allowed origins"
+    )
+    rate_limit_enabled: bool = Field(True, description="enforce rate limits")
+    rate_limit_login_account: str = Field("5/minute", description="login attempts per account")
+    rate_limit_login_ip: str = Field("20/minute", description="login attempts per client IP")
+    rate_limit_register_ip: str = Field("20/hour", description="registrations per client IP")
+    rate_limit_password_ip: str = Field("10/hour", description="forgot/reset requests per IP")
+    smtp_url: str | None = Field(None, description="smtp://user:pass@host:port or smtps://…")
+    smtp_starttls: bool = Field(False, description="issue STARTTLS on smtp:// connections")
+    smtp_timeout: float = Field(10.0, gt=0, description="SMTP connect/send timeout, seconds")
+    mail_from: str = Field("oxship <no-reply@oxship.local>", description="From header of mail")
+    public_url: str = Field("http://127.0.0.1:8000", description="base URL used in mailed links")
+    chain_rpc_url: str | None = Field(None, description="EVM JSON-RPC endpoint")
+    oxcert_contract_address: str | None = Field(None, description="0xCert ERC-721 contract")
+    github_client_id: str | None = Field(None, description="GitHub OAuth app id")
+    github_client_secret: str | None = Field(None, description="GitHub OAuth app secret")
+    apm_service_name: str = Field("oxship", description="service name in logs and traces")
+    log_level: str = Field("INFO", description="DEBUG|INFO|WARNING|ERROR")
+    jobs_in_web: bool = Field(False, description="run periodic jobs inside web processes")
+    password_hash_time_cost: int = Field(3, ge=1, description="argon2id iterations")
+    password_hash_memory_kib: int = Field(65_536, ge=8, description="argon2id memory, KiB")
+    password_reset_ttl: int = Field(3_600, ge=60, description="reset token lifetime, seconds")
+    email_verify_ttl: int = Field(3 * 86_400, ge=60, description="verify link lifetime, seconds")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_origins(cls, data: object) -> object:
+        if isinstance(data, dict):
+            for key in ("cors_origins", "CORS_ORIGINS"):
+                raw = data.get(key)
+                if isinstance(raw, str):
+                    data[key] = [o.strip() for o in raw.split(",") if o.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_default_secrets(self) -> Settings:
+        if self.oxship_env is Environment.PRODUCTION:
+            if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
+                raise ValueError("SECRET_KEY must be set to a random value of ≥32 chars in production")
+            if self.github_client_id and not self.github_client_secret:
+                raise ValueError("GITHUB_CLIENT_SECRET is required when GITHUB_CLIENT_ID is set")
+        return self
+
+    @cached_property
+    def is_sqlite(self) -> bool:
+        """True in the embedded mode (SQLite file)."""
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def is_production(self) -> bool:
+        """True when OXSHIP_ENV=production."""
+        return self.oxship_env is Environment.PRODUCTION

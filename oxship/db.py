@@ -1,0 +1,92 @@
+"""Engine and sessions: one transaction per request (or job), committed here and nowhere else."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from oxship.config import Settings
+from oxship.kit.outbox import OUTBOX_KEY, Outbox
+
+if TYPE_CHECKING:
+    from oxship.runtime import Runtime
+
+
+def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
+    """The async engine for `settings` (pool size, pre-ping, statement timeout)."""
+    url = url or settings.database_url
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, poolclass=NullPool if ":memory:" not in url else None)
+        _make_sqlite_transactional(engine)
+        return engine
+    connect_args: dict[str, Any] = {
+        "server_settings": {
+            "statement_timeout": str(settings.db_statement_timeout_ms),
+            "application_name": settings.apm_service_name,
+        },
+        "timeout": 2.0,
+        "command_timeout": max(1.0, settings.db_statement_timeout_ms / 1000 + 1.0),
+    }
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args=connect_args,
+    )
+
+
+def _make_sqlite_transactional(engine: AsyncEngine) -> None:
+    """Let SQLAlchemy own BEGIN (so SAVEPOINT works) and set the pragmas of the embedded mode."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+
+def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded attributes after commit."""
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+@asynccontextmanager
+async def transaction(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+    """A unit of work: commit on success then flush the outbox; roll back and discard on error."""
+    outbox = Outbox(runtime.cache.bump)
+    async with runtime.sessionmaker() as session:
+        session.info[OUTBOX_KEY] = outbox
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            outbox.discard()
+            await session.rollback()
+            raise
+    await outbox.flush()
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """Dependency: the request's session; committed before the response is sent."""
+    async with transaction(request.app.state.runtime) as session:
+        yield session
+
+
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -1,0 +1,1 @@
+"""Shared, domain-free building blocks: envelope, pagination, cache, outbox, rate limits, metrics."""

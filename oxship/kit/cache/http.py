@@ -1,0 +1,78 @@
+"""Serving cached JSON: ETag + 304, Cache-Control, and per-caller overlays on the anonymous body."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from starlette.responses import Response
+
+from oxship.kit.cache.store import ResponseCache
+from oxship.kit.envelope import JSONBody, dumps
+
+Overlay = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+def etag_of(body: bytes) -> str:
+    """A strong ETag for a response body."""
+    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+
+
+def request_identity(request: Request) -> str:
+    """Route path plus the query with parameters sorted, so equivalent URLs share an entry."""
+    items = sorted(request.query_params.multi_items())
+    return request.url.path + "?" + "&".join(f"{k}={v}" for k, v in items)
+
+
+def get_cache(request: Request) -> ResponseCache:
+    """Dependency: this process's response cache."""
+    cache: ResponseCache = request.app.state.runtime.cache
+    return cache
+
+
+CacheDep = Annotated[ResponseCache, Depends(get_cache)]
+
+
+def _matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    candidates = [c.strip().removeprefix("W/") for c in if_none_match.split(",")]
+    return etag in candidates or "*" in candidates
+
+
+async def cached_json(
+    request: Request,
+    cache: ResponseCache,
+    *,
+    namespaces: Sequence[str],
+    ttl: int,
+    load: Callable[[], Awaitable[Any]],
+    overlay: Overlay | None = None,
+) -> Response:
+    """Serve the anonymous body of this GET from the cache (loading it once on a miss).
+
+    `load` returns the anonymous envelope (never per-caller data). When `overlay` is given (an
+    authenticated caller), it edits a private copy of that envelope before it is sent.
+    """
+
+    async def loader() -> bytes:
+        return dumps(await load())
+
+    body = await cache.get_or_load(namespaces, request_identity(request), ttl, loader)
+    private = overlay is not None
+    if overlay is not None:
+        envelope = orjson.loads(body)
+        await overlay(envelope)
+        body = dumps(envelope)
+    etag = etag_of(body)
+    headers = {
+        "ETag": etag,
+        "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",
+        "Vary": "Authorization",
+    }
+    if _matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    return JSONBody(body, headers=headers)

@@ -1,0 +1,1 @@
+"""Outgoing mail: SMTP when configured, otherwise the mail outbox table."""

@@ -1,0 +1,37 @@
+"""The demo dataset behind `oxship seed --demo` (later domains add their part here)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from oxship.db import transaction
+from oxship.models import User
+from oxship.runtime import Runtime
+from oxship.users import service as users
+
+DEMO_PASSWORD = "demo-password-1"
+DEMO_USERS = (
+    ("admin", "Demo Admin", True),
+    ("ada", "Ada Builder", False),
+    ("grace", "Grace Validator", False),
+    ("linus", "Linus Investor", False),
+    ("margaret", "Margaret Hacker", False),
+)
+
+
+async def seed_demo(runtime: Runtime, *, only_if_empty: bool) -> str | None:
+    """Create the demo accounts; None when `only_if_empty` and users already exist."""
+    async with transaction(runtime) as session:
+        if only_if_empty and (await session.scalar(select(func.count()).select_from(User))):
+            return None
+        password_hash = await runtime.passwords.hash(DEMO_PASSWORD)
+        for username, display_name, is_admin in DEMO_USERS:
+            await users.create(
+                session,
+                email=f"{username}@demo.oxship.local",
+                username=username,
+                password_hash=password_hash,
+                display_name=display_name,
+                is_admin=is_admin,
+            )
+    return f"{len(DEMO_USERS)} users (password {DEMO_PASSWORD!r}, e.g. login 'ada')"

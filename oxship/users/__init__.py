@@ -1,0 +1,1 @@
+"""Users: public profiles, profile edits, typeahead, dashboard counters."""

@@ -1,0 +1,80 @@
+"""SQL for users."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oxship.models import User
+
+
+def _live() -> Any:
+    return (User.is_active.is_(True)) & (User.deleted_at.is_(None))
+
+
+async def get(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    """A user by id (any state)."""
+    return await session.get(User, user_id)
+
+
+async def get_live_by_username(session: AsyncSession, username: str) -> User | None:
+    """An active, undeleted user by (lower-cased) username."""
+    stmt = select(User).where(User.username == username.lower(), _live())
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def get_by_login(session: AsyncSession, identifier: str) -> User | None:
+    """An undeleted user by email or username (both stored lower-cased)."""
+    ident = identifier.strip().lower()
+    column = User.email if "@" in ident else User.username
+    stmt = select(User).where(column == ident, User.deleted_at.is_(None))
+    return (await session.scalars(stmt)).one_or_none()
+
+
+async def taken(session: AsyncSession, *, email: str, username: str) -> tuple[bool, bool]:
+    """Whether the email and the username are already used (by any account)."""
+    stmt = select(User.email, User.username).where(
+        or_(User.email == email, User.username == username)
+    )
+    rows = (await session.execute(stmt)).all()
+    return any(r.email == email for r in rows), any(r.username == username for r in rows)
+
+
+async def insert(session: AsyncSession, **values: Any) -> User:
+    """Insert a user and flush (unique constraints fire here)."""
+    user = User(**values)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def update_fields(session: AsyncSession, user_id: uuid.UUID, **values: Any) -> None:
+    """Set columns of one user."""
+    await session.execute(update(User).where(User.id == user_id).values(**values))
+
+
+def _like_prefix(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
+async def search_prefix(session: AsyncSession, prefix: str, *, limit: int) -> Sequence[User]:
+    """Active users whose username or display name starts with `prefix` (case-insensitive)."""
+    pattern = _like_prefix(prefix.lower())
+    stmt = (
+        select(User)
+        .where(
+            _live(),
+            or_(
+                User.username.like(pattern, escape="\\"),
+                func.lower(User.display_name).like(pattern, escape="\\"),
+            ),
+        )
+        .order_by(User.karma.desc(), User.username)
+        .limit(limit)
+    )
+    return (await session.scalars(stmt)).all()

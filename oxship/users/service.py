@@ -1,0 +1,104 @@
+"""User rules: creation, lookup, profiles, typeahead and dashboard counters."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oxship.errors import Conflict, NotFound
+from oxship.kit.outbox import outbox_of
+from oxship.models import User
+from oxship.users import repository
+from oxship.users.cache import profile_ns
+from oxship.users.schemas import ProfileUpdate
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    email: str,
+    username: str,
+    password_hash: str,
+    display_name: str | None = None,
+    is_admin: bool = False,
+) -> User:
+    """Create an account; 409 if the email or username is taken (in any letter case)."""
+    email, username = email.lower(), username.lower()
+    email_taken, username_taken = await repository.taken(session, email=email, username=username)
+    if email_taken or username_taken:
+        field = "email" if email_taken else "username"
+        raise Conflict(f"This {field} is already registered", details={"field": field})
+    try:
+        user = await repository.insert(
+            session,
+            email=email,
+            username=username,
+            password_hash=password_hash,
+            display_name=display_name or username,
+            is_admin=is_admin,
+        )
+    except IntegrityError as exc:  # a concurrent registration won the race
+        raise Conflict("This email or username is already registered") from exc
+    outbox_of(session).bump(profile_ns(username))
+    return user
+
+
+async def find_for_login(session: AsyncSession, identifier: str) -> User | None:
+    """The undeleted account an email or username names."""
+    return await repository.get_by_login(session, identifier)
+
+
+async def get(session: AsyncSession, user_id: uuid.UUID) -> User | None:
+    """A user by id, in any state."""
+    return await repository.get(session, user_id)
+
+
+async def set_fields(session: AsyncSession, user: User, **values: Any) -> None:
+    """Change columns of a user and invalidate their cached profile."""
+    await repository.update_fields(session, user.id, **values)
+    for name, value in values.items():
+        setattr(user, name, value)
+    outbox_of(session).bump(profile_ns(user.username))
+
+
+async def get_profile(session: AsyncSession, username: str) -> User:
+    """The public profile of an active user; 404 otherwise."""
+    user = await repository.get_live_by_username(session, username)
+    if user is None:
+        raise NotFound("User not found")
+    return user
+
+
+async def update_profile(session: AsyncSession, *, user: User, changes: ProfileUpdate) -> User:
+    """Apply the fields present in `changes` to the caller's profile."""
+    values = changes.model_dump(exclude_unset=True)
+    if values:
+        await set_fields(session, user, **values)
+    return user
+
+
+async def typeahead(session: AsyncSession, *, q: str, limit: int) -> Sequence[User]:
+    """Active users whose username or display name starts with `q`."""
+    return await repository.search_prefix(session, q.strip(), limit=limit)
+
+
+async def stats(session: AsyncSession, *, user: User) -> dict[str, Any]:
+    """The caller's dashboard counters (domains without rows yet count zero)."""
+    return {
+        "project_count": user.project_count,
+        "active_projects": user.project_count,
+        "total_proof_score": 0.0,
+        "comment_count": 0,
+        "badges_given": 0,
+        "badges_received": user.badge_count,
+        "intros_sent": 0,
+        "intros_received": 0,
+        "intro_requests_pending": 0,
+        "karma": round(user.karma or 0.0, 2),
+        "unread_messages": 0,
+        "unread_notifications": 0,
+    }
