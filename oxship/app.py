@@ -111,7 +111,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         first = details[0] if details else {"field": "body", "message": "invalid"}
         message = f"{first['field']}: {first['message']}"
         return JSONBody(
-            {"status": "error", "error": "validation_error", "message": message, "details": details},
+            {
+                "status": "error",
+                "error": "validation_error",
+                "message": message,
+                "details": details,
+            },
             status_code=422,
         )
 
@@ -148,6 +153,14 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     if exc.connection_invalidated:
         return True
     text = f"{type(exc.orig).__name__} {exc.orig}".lower()
-    markers = ("connect", "closed", "terminat", "cannotconnectnow", "shutdown", "querycanceled",
-               "statement timeout", "database is locked")
+    markers = (
+        "connect",
+        "closed",
+        "terminat",
+        "cannotconnectnow",
+        "shutdown",
+        "querycanceled",
+        "statement timeout",
+        "database is locked",
+    )
     return any(marker in text for marker in markers)

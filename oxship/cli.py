@@ -112,7 +112,9 @@ def create_admin(
 @app.command()
 def seed(
     demo: Annotated[bool, typer.Option("--demo", help="Load the small demo dataset")] = False,
-    if_empty: Annotated[bool, typer.Option("--if-empty", help="Only into an empty database")] = False,
+    if_empty: Annotated[
+        bool, typer.Option("--if-empty", help="Only into an empty database")
+    ] = False,
 ) -> None:
     """Load a dataset."""
     from oxship.seed import seed_demo
@@ -144,8 +146,13 @@ def outbox(
         async with runtime.sessionmaker() as session:
             rows = await outbox_messages(session, limit=limit, to=to.lower() if to else None)
             return [
-                {"to": m.to, "subject": m.subject, "body": m.body,
-                 "created_at": iso(m.created_at), "error": m.error}
+                {
+                    "to": m.to,
+                    "subject": m.subject,
+                    "body": m.body,
+                    "created_at": iso(m.created_at),
+                    "error": m.error,
+                }
                 for m in rows
             ]
 

@@ -80,7 +80,9 @@ class Settings(BaseSettings):
     def _refuse_default_secrets(self) -> Settings:
         if self.oxship_env is Environment.PRODUCTION:
             if self.secret_key == DEFAULT_SECRET_KEY or len(self.secret_key) < 32:
-                raise ValueError("SECRET_KEY must be set to a random value of ≥32 chars in production")
+                raise ValueError(
+                    "SECRET_KEY must be set to a random value of ≥32 chars in production"
+                )
             if self.github_client_id and not self.github_client_secret:
                 raise ValueError("GITHUB_CLIENT_SECRET is required when GITHUB_CLIENT_ID is set")
         return self

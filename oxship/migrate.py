@@ -7,9 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-FILE_TEMPLATE = (
-    "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s"
-)
+FILE_TEMPLATE = "%%(year)d_%%(month).2d_%%(day).2d_%%(hour).2d%%(minute).2d-%%(rev)s_%%(slug)s"
 
 
 def migrations_dir() -> Path:

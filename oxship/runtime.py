@@ -41,13 +41,21 @@ class Runtime:
     tokens: TokenCodec
     passwords: Passwords
     redis: Redis | None = None
+    owns_engine: bool = True
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, settings: Settings) -> Runtime:
-        """Create (not yet start) the resources described by `settings`."""
-        engine = create_engine(settings)
-        sessionmaker = create_sessionmaker(engine)
+    def build(
+        cls,
+        settings: Settings,
+        *,
+        engine: AsyncEngine | None = None,
+        sessionmaker: async_sessionmaker[AsyncSession] | None = None,
+    ) -> Runtime:
+        """Create (not yet start) the resources of `settings`; an engine may be shared (tests)."""
+        owns_engine = engine is None
+        engine = engine or create_engine(settings)
+        sessionmaker = sessionmaker or create_sessionmaker(engine)
         redis = create_redis(settings.redis_url) if settings.redis_url else None
         cache = ResponseCache(
             redis=redis,
@@ -67,10 +75,11 @@ class Runtime:
             sessionmaker=sessionmaker,
             cache=cache,
             limiter=limiter,
-            mailer=Mailer(settings, lambda: sessionmaker()),
+            mailer=Mailer(settings, sessionmaker),
             tokens=TokenCodec(settings),
             passwords=Passwords(settings),
             redis=redis,
+            owns_engine=owns_engine,
         )
 
     async def start(self) -> None:
@@ -78,9 +87,7 @@ class Runtime:
         await self.cache.start()
         pool = self.engine.pool
         if hasattr(pool, "checkedout") and hasattr(pool, "size"):
-            metrics.set_pool_probe(
-                lambda: {"in_use": pool.checkedout(), "size": pool.size()}  # type: ignore[attr-defined]
-            )
+            metrics.set_pool_probe(lambda: {"in_use": pool.checkedout(), "size": pool.size()})
 
     async def close(self) -> None:
         """Release everything."""
@@ -88,4 +95,5 @@ class Runtime:
         metrics.set_pool_probe(None)
         if self.redis is not None:
             await self.redis.aclose()
-        await self.engine.dispose()
+        if self.owns_engine:
+            await self.engine.dispose()

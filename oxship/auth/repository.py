@@ -13,13 +13,20 @@ from oxship.models import AuthSession, OneTimeToken, User
 
 
 def add_session(
-    session: AsyncSession, *, session_id: uuid.UUID, user_id: uuid.UUID, refresh_hash: str,
+    session: AsyncSession,
+    *,
+    session_id: uuid.UUID,
+    user_id: uuid.UUID,
+    refresh_hash: str,
     expires_at: datetime,
 ) -> None:
     """Record a new login session."""
     session.add(
         AuthSession(
-            id=session_id, user_id=user_id, refresh_hash=refresh_hash, created_at=utcnow(),
+            id=session_id,
+            user_id=user_id,
+            refresh_hash=refresh_hash,
+            created_at=utcnow(),
             expires_at=expires_at,
         )
     )
@@ -39,7 +46,11 @@ async def caller(
 
 
 async def rotate_refresh(
-    session: AsyncSession, *, session_id: uuid.UUID, old_hash: str, new_hash: str,
+    session: AsyncSession,
+    *,
+    session_id: uuid.UUID,
+    old_hash: str,
+    new_hash: str,
     expires_at: datetime,
 ) -> uuid.UUID | None:
     """Swap the session's refresh hash if `old_hash` is current and live; the user id or None."""
@@ -81,13 +92,20 @@ async def revoke_user_sessions(
 
 
 def add_one_time_token(
-    session: AsyncSession, *, user_id: uuid.UUID, purpose: str, token_hash: str,
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    purpose: str,
+    token_hash: str,
     expires_at: datetime,
 ) -> None:
     """Record a mailed single-use token."""
     session.add(
         OneTimeToken(
-            user_id=user_id, purpose=purpose, token_hash=token_hash, created_at=utcnow(),
+            user_id=user_id,
+            purpose=purpose,
+            token_hash=token_hash,
+            created_at=utcnow(),
             expires_at=expires_at,
         )
     )

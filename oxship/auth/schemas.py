@@ -32,9 +32,7 @@ def _password_strength(value: str) -> str:
 Username = Annotated[
     str, BeforeValidator(_lower_strip), StringConstraints(max_length=30), AfterValidator(_username)
 ]
-Email = Annotated[
-    EmailStr, BeforeValidator(_lower_strip), StringConstraints(max_length=320)
-]
+Email = Annotated[EmailStr, BeforeValidator(_lower_strip), StringConstraints(max_length=320)]
 NewPassword = Annotated[
     str, StringConstraints(min_length=8, max_length=128), AfterValidator(_password_strength)
 ]
@@ -48,9 +46,9 @@ class RegisterIn(BaseModel):
     email: Email
     username: Username
     password: NewPassword
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = (
-        None
-    )
+    display_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
+    ) = None
 
 
 class LoginIn(BaseModel):

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.auth import repository
 from oxship.auth.schemas import RegisterIn
-from oxship.auth.tokens import InvalidToken, digest, new_refresh_token, new_secret, parse_refresh_token
+from oxship.auth.tokens import (
+    InvalidToken,
+    digest,
+    new_refresh_token,
+    new_secret,
+    parse_refresh_token,
+)
 from oxship.errors import BadRequest, Conflict, Forbidden, OxshipError, Unauthorized
 from oxship.kit.clock import as_utc, utcnow
 from oxship.models import TokenPurpose, User
@@ -185,7 +191,9 @@ async def _mail_verification(session: AsyncSession, runtime: Runtime, user: User
     )
 
 
-async def request_email_verification(session: AsyncSession, runtime: Runtime, *, user: User) -> None:
+async def request_email_verification(
+    session: AsyncSession, runtime: Runtime, *, user: User
+) -> None:
     """Mail a fresh verification link; 409 if the email is already verified."""
     if user.email_verified:
         raise Conflict("Your email is already verified")

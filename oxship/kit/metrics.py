@@ -47,7 +47,9 @@ DB_POOL = Gauge(
     multiprocess_mode="livesum",
 )
 JOB_RUNS = Counter(
-    "oxship_job_runs_total", "Periodic job runs by job and outcome", ["job", "outcome"],
+    "oxship_job_runs_total",
+    "Periodic job runs by job and outcome",
+    ["job", "outcome"],
     registry=REGISTRY,
 )
 

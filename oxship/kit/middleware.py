@@ -73,7 +73,9 @@ class EdgeMiddleware:
                         "headers": [(b"content-type", b"application/json")],
                     }
                 )
-                await send({"type": "http.response.body", "body": orjson.dumps(INTERNAL_ERROR_BODY)})
+                await send(
+                    {"type": "http.response.body", "body": orjson.dumps(INTERNAL_ERROR_BODY)}
+                )
         finally:
             route = scope.get("route")
             template = getattr(route, "path", None) or "<unmatched>"

@@ -43,7 +43,9 @@ class RateLimiter:
         self.storage = storage
         self._limiter = MovingWindowRateLimiter(storage)
 
-    async def hit(self, spec: str, scope: str, *identifiers: str, message: str | None = None) -> None:
+    async def hit(
+        self, spec: str, scope: str, *identifiers: str, message: str | None = None
+    ) -> None:
         """Count one hit; raise RateLimited (429 + Retry-After) when the limit is exceeded."""
         if not self.enabled:
             return
@@ -57,9 +59,7 @@ class RateLimiter:
         except Exception as exc:  # storage down: never lock everyone out
             log.warning("rate limiter storage failed (%s); allowing request", exc)
             return
-        raise RateLimited(
-            message or "Too many requests, try again later", retry_after=retry_after
-        )
+        raise RateLimited(message or "Too many requests, try again later", retry_after=retry_after)
 
     async def reset(self) -> None:
         """Forget every counter (tests, operators)."""

@@ -11,12 +11,16 @@ from oxship.kit.clock import utcnow
 from oxship.models import MailMessage
 
 
-def add(session: AsyncSession, *, to: str, subject: str, body: str, error: str | None = None) -> None:
+def add(
+    session: AsyncSession, *, to: str, subject: str, body: str, error: str | None = None
+) -> None:
     """Queue one message row in the session's transaction."""
     session.add(MailMessage(to=to, subject=subject, body=body, created_at=utcnow(), error=error))
 
 
-async def latest(session: AsyncSession, *, limit: int, to: str | None = None) -> Sequence[MailMessage]:
+async def latest(
+    session: AsyncSession, *, limit: int, to: str | None = None
+) -> Sequence[MailMessage]:
     """The newest messages first."""
     stmt = select(MailMessage).order_by(MailMessage.created_at.desc()).limit(limit)
     if to is not None:

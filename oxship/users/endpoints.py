@@ -74,6 +74,10 @@ async def profile(
 
         overlay = add_email
     return await cached_json(
-        request, cache, namespaces=[profile_ns(username)], ttl=PROFILE_TTL, load=load,
+        request,
+        cache,
+        namespaces=[profile_ns(username)],
+        ttl=PROFILE_TTL,
+        load=load,
         overlay=overlay,
     )

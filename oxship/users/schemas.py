@@ -74,9 +74,9 @@ class UserCardOut(OutModel):
 class ProfileUpdate(BaseModel):
     """`PUT /api/users/profile`: fields absent are unchanged; null clears."""
 
-    display_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = (
-        None
-    )
+    display_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
+    ) = None
     avatar_url: HttpUrl | None = None
     bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
     location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
@@ -125,8 +125,11 @@ def public_user(user: User) -> dict[str, Any]:
 
 def roles_of(user: User) -> list[str]:
     """The caller's role names."""
-    flags = (("admin", user.is_admin), ("validator", user.is_validator),
-             ("investor", user.is_investor))
+    flags = (
+        ("admin", user.is_admin),
+        ("validator", user.is_validator),
+        ("investor", user.is_investor),
+    )
     return [name for name, on in flags if on]
 
 

@@ -37,6 +37,10 @@ _LOCK_WAIT_STEPS = 20
 _LOCK_WAIT_STEP = 0.025
 
 
+def _as_bytes(value: bytes | str) -> bytes:
+    return value if isinstance(value, bytes) else value.encode()
+
+
 def family(namespace: str) -> str:
     """The metric label of a namespace: `project:42` → `project`."""
     return namespace.split(":", 1)[0]
@@ -172,13 +176,13 @@ class ResponseCache:
             except asyncio.CancelledError:
                 self._subscribed.clear()
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
                 raise
             except (RedisError, OSError) as exc:
                 self._subscribed.clear()
                 self._redis_failed(exc)
                 with contextlib.suppress(Exception):
-                    await pubsub.aclose()
+                    await pubsub.aclose()  # type: ignore[no-untyped-call]
                 await asyncio.sleep(0.5)
 
     def _on_message(self, data: object) -> None:
@@ -242,7 +246,7 @@ class ResponseCache:
         try:
             cached = await self.redis.get(key)
             if cached is not None:
-                return bytes(cached), "hit_redis"
+                return _as_bytes(cached), "hit_redis"
             locked = await self.redis.set(f"{key}:lock", b"1", nx=True, px=_LOCK_TTL_MS)
             if not locked:
                 # Another process is computing this key: wait briefly for its result.
@@ -250,7 +254,7 @@ class ResponseCache:
                     await asyncio.sleep(_LOCK_WAIT_STEP)
                     cached = await self.redis.get(key)
                     if cached is not None:
-                        return bytes(cached), "hit_redis"
+                        return _as_bytes(cached), "hit_redis"
         except (RedisError, OSError) as exc:
             self._redis_failed(exc)
             return await loader(), "miss"
@@ -270,7 +274,7 @@ class ResponseCache:
         if self.redis is None:
             return True
         try:
-            await asyncio.wait_for(self.redis.ping(), timeout=1.0)  # type: ignore[misc]
+            await asyncio.wait_for(self.redis.ping(), timeout=1.0)
         except (RedisError, OSError, TimeoutError):
             return False
         return True

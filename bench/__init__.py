@@ -1,0 +1,1 @@
+"""Benchmarks: dataset generator and load scenarios (not collected by pytest)."""

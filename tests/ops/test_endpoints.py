@@ -1,0 +1,88 @@
+"""Health, readiness, metrics, OpenAPI and the error envelope for routing failures."""
+
+from __future__ import annotations
+
+import httpx
+
+
+async def test_health_is_ok(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert len(response.headers["x-request-id"]) >= 16
+
+
+async def test_request_id_is_echoed(client: httpx.AsyncClient) -> None:
+    response = await client.get("/health", headers={"X-Request-ID": "abc-123"})
+    assert response.headers["x-request-id"] == "abc-123"
+
+
+async def test_ready_reports_each_dependency(client: httpx.AsyncClient) -> None:
+    response = await client.get("/ready")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "checks": {"database": "ok", "cache": "ok"}}
+
+
+async def test_unknown_route_is_enveloped_404(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.json() == {"status": "error", "error": "not_found", "message": "Not found"}
+
+
+async def test_wrong_method_is_enveloped_405(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/health")
+    assert response.status_code == 405
+    assert response.json()["error"] == "method_not_allowed"
+    assert response.json()["status"] == "error"
+
+
+async def test_malformed_json_is_enveloped_400(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/api/auth/login", content=b'{"email": ', headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "status": "error",
+        "error": "bad_request",
+        "message": "Malformed JSON body",
+    }
+
+
+async def test_missing_body_is_422_with_field(client: httpx.AsyncClient) -> None:
+    response = await client.post("/api/auth/login")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["error"] == "validation_error"
+    assert body["details"] == [{"field": "body", "message": "Field required"}]
+
+
+async def test_metrics_expose_routes_and_cache(client: httpx.AsyncClient) -> None:
+    await client.get("/health")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    text = response.text
+    assert (
+        'oxship_http_request_duration_seconds_bucket{le="0.001",method="GET",route="/health"}'
+        in text
+    )
+    assert 'oxship_http_requests_total{method="GET",route="/health",status="200"}' in text
+    assert "oxship_cache_requests_total" in text
+    assert "oxship_db_pool_connections" in text
+
+
+async def test_openapi_lists_every_route_with_schemas(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    for path, operations in spec["paths"].items():
+        for method, op in operations.items():
+            assert "200" in op["responses"] or "201" in op["responses"], (method, path)
+            ok = op["responses"].get("200") or op["responses"]["201"]
+            assert ok.get("content"), (method, path)
+            if method in {"post", "put", "patch"} and path not in {
+                "/api/auth/logout",
+                "/api/auth/verify-email/request",
+            }:
+                assert "requestBody" in op, (method, path)
+    docs = await client.get("/docs")
+    assert docs.status_code == 200
+    assert "swagger" in docs.text.lower()
