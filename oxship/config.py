@@ -6,7 +6,8 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from limits import parse
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
@@ -75,6 +76,20 @@ class Settings(BaseSettings):
                 if isinstance(raw, str):
                     data[key] = [o.strip() for o in raw.split(",") if o.strip()]
         return data
+
+    @field_validator(
+        "rate_limit_login_account",
+        "rate_limit_login_ip",
+        "rate_limit_register_ip",
+        "rate_limit_password_ip",
+    )
+    @classmethod
+    def _valid_limit(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '5/minute': {value!r}") from exc
+        return value
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

@@ -10,12 +10,12 @@ from oxship.runtime import Runtime
 from oxship.users import service as users
 
 DEMO_PASSWORD = "demo-password-1"
-DEMO_USERS = (
-    ("admin", "Demo Admin", True),
-    ("ada", "Ada Builder", False),
-    ("grace", "Grace Validator", False),
-    ("linus", "Linus Investor", False),
-    ("margaret", "Margaret Hacker", False),
+DEMO_USERS = (  # username, display name, roles
+    ("admin", "Demo Admin", {"is_admin": True}),
+    ("ada", "Ada Builder", {}),
+    ("grace", "Grace Validator", {"is_validator": True}),
+    ("linus", "Linus Investor", {"is_investor": True}),
+    ("margaret", "Margaret Hacker", {}),
 )
 
 
@@ -25,13 +25,14 @@ async def seed_demo(runtime: Runtime, *, only_if_empty: bool) -> str | None:
         if only_if_empty and (await session.scalar(select(func.count()).select_from(User))):
             return None
         password_hash = await runtime.passwords.hash(DEMO_PASSWORD)
-        for username, display_name, is_admin in DEMO_USERS:
-            await users.create(
+        for username, display_name, roles in DEMO_USERS:
+            user = await users.create(
                 session,
                 email=f"{username}@demo.oxship.local",
                 username=username,
                 password_hash=password_hash,
                 display_name=display_name,
-                is_admin=is_admin,
             )
+            if roles:
+                await users.set_fields(session, user, **roles)
     return f"{len(DEMO_USERS)} users (password {DEMO_PASSWORD!r}, e.g. login 'ada')"

@@ -17,7 +17,7 @@ from oxship.runtime import Runtime
 _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/login")
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
     """Dependency: the process runtime."""
     runtime: Runtime = request.app.state.runtime
     return runtime
@@ -26,7 +26,7 @@ def get_runtime(request: Request) -> Runtime:
 RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
 
 
-def client_ip(request: Request) -> str:
+async def client_ip(request: Request) -> str:
     """The client address (uvicorn resolves trusted proxy headers)."""
     return request.client.host if request.client else "unknown"
 

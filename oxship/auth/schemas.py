@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, StringConstraints
 
 from oxship.kit.envelope import OutModel
-from oxship.users.schemas import MeOut
-
-USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
+from oxship.users.schemas import RESERVED_USERNAMES, USERNAME_RE, DisplayName, MeOut, no_nul
 
 
 def _lower_strip(value: object) -> object:
@@ -20,6 +17,8 @@ def _lower_strip(value: object) -> object:
 def _username(value: str) -> str:
     if not USERNAME_RE.fullmatch(value):
         raise ValueError("3 to 30 characters of a-z, 0-9 and _")
+    if value in RESERVED_USERNAMES:
+        raise ValueError("this username is reserved")
     return value
 
 
@@ -37,6 +36,11 @@ NewPassword = Annotated[
     str, StringConstraints(min_length=8, max_length=128), AfterValidator(_password_strength)
 ]
 AnyPassword = Annotated[str, StringConstraints(min_length=1, max_length=128)]
+Identifier = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=320),
+    AfterValidator(no_nul),
+]
 Secret = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -46,15 +50,13 @@ class RegisterIn(BaseModel):
     email: Email
     username: Username
     password: NewPassword
-    display_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
-    ) = None
+    display_name: DisplayName | None = None
 
 
 class LoginIn(BaseModel):
     """`POST /api/auth/login`: `email` accepts an email or a username."""
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    email: Identifier
     password: AnyPassword
 
 
@@ -71,9 +73,9 @@ class TokenIn(BaseModel):
 
 
 class ForgotIn(BaseModel):
-    """`POST /api/auth/password/forgot`."""
+    """`POST /api/auth/password/forgot`: `email` accepts an email or a username."""
 
-    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)]
+    email: Identifier
 
 
 class ResetIn(BaseModel):

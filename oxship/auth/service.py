@@ -99,10 +99,10 @@ async def login(
     """Check credentials (same answer for unknown user and wrong password) and open a session."""
     settings = runtime.settings
     await runtime.limiter.hit(settings.rate_limit_login_ip, "login-ip", client_ip)
-    await runtime.limiter.hit(
-        settings.rate_limit_login_account, "login-account", identifier.strip().lower()
-    )
     user = await users.find_for_login(session, identifier)
+    # Keyed by the account, not the text typed: its username and its email share one budget.
+    account = str(user.id) if user else identifier.strip().lower()
+    await runtime.limiter.hit(settings.rate_limit_login_account, "login-account", account)
     matched = await runtime.passwords.verify(user.password_hash if user else None, password)
     if user is None or not matched:
         raise Unauthorized(INVALID_CREDENTIALS)

@@ -15,6 +15,7 @@ from oxship.users.cache import PROFILE_TTL, profile_ns
 from oxship.users.schemas import (
     MeOut,
     ProfileUpdate,
+    SearchPrefix,
     UserCardOut,
     UserProfileOut,
     UserStatsOut,
@@ -42,7 +43,7 @@ async def stats(session: SessionDep, user: CurrentUser) -> JSONBody:
 @router.get("/search", response_model=Envelope[list[UserCardOut]])
 async def search(
     session: SessionDep,
-    q: Annotated[str, Query(min_length=2, max_length=50, description="Prefix, ≥2 chars")],
+    q: Annotated[SearchPrefix, Query(description="Prefix, ≥2 chars once trimmed")],
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> JSONBody:
     """Typeahead over usernames and display names (never emails)."""

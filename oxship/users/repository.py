@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.models import User
@@ -44,11 +45,14 @@ async def taken(session: AsyncSession, *, email: str, username: str) -> tuple[bo
     return any(r.email == email for r in rows), any(r.username == username for r in rows)
 
 
-async def insert(session: AsyncSession, **values: Any) -> User:
-    """Insert a user and flush (unique constraints fire here)."""
+async def insert(session: AsyncSession, **values: Any) -> User | None:
+    """Insert a user in a savepoint; None when a unique constraint (email, username) refuses it."""
     user = User(**values)
-    session.add(user)
-    await session.flush()
+    try:
+        async with session.begin_nested():
+            session.add(user)
+    except IntegrityError:
+        return None
     return user
 
 

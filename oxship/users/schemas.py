@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
@@ -12,17 +14,47 @@ from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
 from oxship.models import User
 
+USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
+# Static segments of /api/users: a user with one of these names would have an unreachable profile.
+RESERVED_USERNAMES = frozenset({"profile", "search", "stats"})
+
+
+def no_nul(value: str) -> str:
+    """Refuse NUL characters (PostgreSQL text cannot hold them: a 500 instead of a 422)."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    return value
+
 
 def _http_url(value: str) -> str:
-    if not value.lower().startswith(("http://", "https://")) or len(value) < 10:
-        raise ValueError("must be an http:// or https:// URL")
-    if any(c.isspace() for c in value):
+    if any(c.isspace() for c in no_nul(value)):
         raise ValueError("must not contain whitespace")
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # e.g. an unbalanced IPv6 bracket
+        parts = None
+    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        raise ValueError("must be an http:// or https:// URL")
     return value
 
 
 HttpUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_http_url)
+]
+DisplayName = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(no_nul)
+]
+Bio = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(no_nul)
+]
+Location = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(no_nul)
+]
+
+SearchPrefix = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=2, max_length=50),
+    AfterValidator(no_nul),
 ]
 
 
@@ -74,12 +106,10 @@ class UserCardOut(OutModel):
 class ProfileUpdate(BaseModel):
     """`PUT /api/users/profile`: fields absent are unchanged; null clears."""
 
-    display_name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None
-    ) = None
+    display_name: DisplayName | None = None
     avatar_url: HttpUrl | None = None
-    bio: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] | None = None
-    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    bio: Bio | None = None
+    location: Location | None = None
 
 
 class UserStatsOut(OutModel):

@@ -6,7 +6,6 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.errors import Conflict, NotFound
@@ -14,7 +13,7 @@ from oxship.kit.outbox import outbox_of
 from oxship.models import User
 from oxship.users import repository
 from oxship.users.cache import profile_ns
-from oxship.users.schemas import ProfileUpdate
+from oxship.users.schemas import USERNAME_RE, ProfileUpdate
 
 
 async def create(
@@ -28,21 +27,25 @@ async def create(
 ) -> User:
     """Create an account; 409 if the email or username is taken (in any letter case)."""
     email, username = email.lower(), username.lower()
-    email_taken, username_taken = await repository.taken(session, email=email, username=username)
-    if email_taken or username_taken:
-        field = "email" if email_taken else "username"
-        raise Conflict(f"This {field} is already registered", details={"field": field})
-    try:
-        user = await repository.insert(
-            session,
-            email=email,
-            username=username,
-            password_hash=password_hash,
-            display_name=display_name or username,
-            is_admin=is_admin,
+    # Insert before any read and let the unique constraints decide: concurrent registrations of one
+    # name end in one account and 409s. (On SQLite a read first would pin a snapshot, and the loser
+    # would fail with "database is locked" instead of waiting and hitting the constraint.)
+    user = await repository.insert(
+        session,
+        email=email,
+        username=username,
+        password_hash=password_hash,
+        display_name=display_name or username,
+        is_admin=is_admin,
+    )
+    if user is None:
+        email_taken, username_taken = await repository.taken(
+            session, email=email, username=username
         )
-    except IntegrityError as exc:  # a concurrent registration won the race
-        raise Conflict("This email or username is already registered") from exc
+        if email_taken or username_taken:
+            field = "email" if email_taken else "username"
+            raise Conflict(f"This {field} is already registered", details={"field": field})
+        raise Conflict("This email or username is already registered")
     outbox_of(session).bump(profile_ns(username))
     return user
 
@@ -67,6 +70,8 @@ async def set_fields(session: AsyncSession, user: User, **values: Any) -> None:
 
 async def get_profile(session: AsyncSession, username: str) -> User:
     """The public profile of an active user; 404 otherwise."""
+    if not USERNAME_RE.fullmatch(username.lower()):  # an email, a NUL…: no user, no query
+        raise NotFound("User not found")
     user = await repository.get_live_by_username(session, username)
     if user is None:
         raise NotFound("User not found")

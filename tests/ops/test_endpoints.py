@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import httpx
+import pytest
+from fastapi import FastAPI
 
 
 async def test_health_is_ok(client: httpx.AsyncClient) -> None:
@@ -86,3 +90,47 @@ async def test_openapi_lists_every_route_with_schemas(client: httpx.AsyncClient)
     docs = await client.get("/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()
+
+
+async def test_unexpected_exception_is_a_500_envelope_without_trace(
+    app: FastAPI, make_client: Callable[..., httpx.AsyncClient]
+) -> None:
+    async def explode() -> None:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    app.add_api_route("/explode", explode)
+    raw = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+    )
+    async with raw:
+        response = await raw.get("/explode")
+    assert response.status_code == 500
+    assert response.json() == {
+        "status": "error",
+        "error": "internal_error",
+        "message": "Internal server error",
+    }
+    assert "secret" not in response.text
+    assert response.headers["x-request-id"]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"cors_origins": ["https://app.example"]}])
+async def test_cors_allows_configured_origins_only(client: httpx.AsyncClient) -> None:
+    preflight = {"Access-Control-Request-Method": "POST"}
+    allowed = await client.options(
+        "/api/auth/login", headers={"Origin": "https://app.example", **preflight}
+    )
+    assert allowed.status_code == 200
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example"
+    denied = await client.options(
+        "/api/auth/login", headers={"Origin": "https://evil.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in denied.headers
+
+
+async def test_security_headers_on_api_responses(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/users/nobody-here")
+    assert response.status_code == 404
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert "default-src 'none'" in response.headers["content-security-policy"]

@@ -29,15 +29,20 @@ async def _pg_admin(url: str, sql: str) -> None:
         await conn.close()
 
 
+def create_empty_database(tmp_dir: Path, label: str = "run") -> str:
+    """Create a new, empty database on the configured backend; return its URL."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    suffix = uuid.uuid4().hex[:10]
+    if TEST_DATABASE_URL is None:
+        return f"sqlite+aiosqlite:///{tmp_dir / f'oxship-{label}-{worker}-{suffix}.db'}"
+    name = f"oxship_test_{label}_{worker}_{suffix}"
+    asyncio.run(_pg_admin(TEST_DATABASE_URL, f'CREATE DATABASE "{name}"'))
+    return make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
 def create_test_database(tmp_dir: Path) -> str:
     """Create and migrate a fresh database for this run (or xdist worker); return its URL."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    if TEST_DATABASE_URL is None:
-        url = f"sqlite+aiosqlite:///{tmp_dir / f'oxship-test-{worker}.db'}"
-    else:
-        name = f"oxship_test_{worker}_{uuid.uuid4().hex[:10]}"
-        asyncio.run(_pg_admin(TEST_DATABASE_URL, f'CREATE DATABASE "{name}"'))
-        url = make_url(TEST_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    url = create_empty_database(tmp_dir)
     upgrade(url)
     return url
 
