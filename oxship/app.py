@@ -23,12 +23,14 @@ from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
 from oxship.kit.middleware import EdgeMiddleware
 from oxship.ops.endpoints import router as ops_router
+from oxship.projects.endpoints import router as projects_router
+from oxship.projects.endpoints import users_router as user_projects_router
 from oxship.runtime import Runtime
 from oxship.users.endpoints import router as users_router
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (ops_router, auth_router, users_router)
+ROUTERS = (ops_router, auth_router, users_router, user_projects_router, projects_router)
 
 
 def _operation_id(route: APIRoute) -> str:

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import NullPool
 
 from oxship.config import Settings
 from oxship.kit.outbox import OUTBOX_KEY, Outbox
@@ -27,7 +26,12 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     """The async engine for `settings` (pool size, pre-ping, statement timeout)."""
     url = url or settings.database_url
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, poolclass=NullPool if ":memory:" not in url else None)
+        engine = create_async_engine(
+            url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+        )
         _make_sqlite_transactional(engine)
         return engine
     connect_args: dict[str, Any] = {
@@ -64,23 +68,34 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A write transaction takes the write lock up front: a deferred one that read first could
+        # not upgrade after another writer committed (SQLITE_BUSY), whatever the busy timeout.
+        immediate = conn.get_execution_options().get(WRITE_OPTION)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit."""
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+WRITE_OPTION = "oxship_write"
+
+
+def create_sessionmaker(
+    engine: AsyncEngine, *, write: bool = False
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions that keep loaded attributes after commit; `write` ones lock SQLite at BEGIN."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
 @asynccontextmanager
-async def transaction(runtime: Runtime) -> AsyncIterator[AsyncSession]:
+async def transaction(runtime: Runtime, *, write: bool = True) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success then flush the outbox; roll back and discard on error."""
-    outbox = Outbox(runtime.cache.bump)
-    async with runtime.sessionmaker() as session:
+    outbox = Outbox(runtime.cache.bump, runtime.publisher.deliver)
+    factory = runtime.write_sessionmaker if write else runtime.sessionmaker
+    async with factory() as session:
         session.info[OUTBOX_KEY] = outbox
         try:
             yield session
-            await session.commit()
+            if session.in_transaction():
+                await session.commit()
         except BaseException:
             outbox.discard()
             await session.rollback()
@@ -88,9 +103,13 @@ async def transaction(runtime: Runtime) -> AsyncIterator[AsyncSession]:
     await outbox.flush()
 
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """Dependency: the request's session; committed before the response is sent."""
-    async with transaction(request.app.state.runtime) as session:
+    write = request.method not in READ_ONLY_METHODS
+    async with transaction(request.app.state.runtime, write=write) as session:
         yield session
 
 

@@ -15,6 +15,7 @@ from oxship.kit import metrics
 from oxship.kit.cache import ResponseCache
 from oxship.kit.ratelimit import RateLimiter
 from oxship.mail.service import Mailer
+from oxship.realtime.publisher import Publisher
 
 
 def create_redis(url: str) -> Redis:
@@ -35,12 +36,14 @@ class Runtime:
     settings: Settings
     engine: AsyncEngine
     sessionmaker: async_sessionmaker[AsyncSession]
+    write_sessionmaker: async_sessionmaker[AsyncSession]
     cache: ResponseCache
     limiter: RateLimiter
     mailer: Mailer
     tokens: TokenCodec
     passwords: Passwords
     redis: Redis | None = None
+    publisher: Publisher = field(default_factory=Publisher)
     owns_engine: bool = True
     extras: dict[str, object] = field(default_factory=dict)
 
@@ -55,6 +58,7 @@ class Runtime:
         """Create (not yet start) the resources of `settings`; an engine may be shared (tests)."""
         owns_engine = engine is None
         engine = engine or create_engine(settings)
+        write_sessionmaker = sessionmaker or create_sessionmaker(engine, write=True)
         sessionmaker = sessionmaker or create_sessionmaker(engine)
         redis = create_redis(settings.redis_url) if settings.redis_url else None
         cache = ResponseCache(
@@ -73,6 +77,7 @@ class Runtime:
             settings=settings,
             engine=engine,
             sessionmaker=sessionmaker,
+            write_sessionmaker=write_sessionmaker,
             cache=cache,
             limiter=limiter,
             mailer=Mailer(settings, sessionmaker),

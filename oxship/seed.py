@@ -10,7 +10,7 @@ from oxship.runtime import Runtime
 from oxship.users import service as users
 
 DEMO_PASSWORD = "demo-password-1"
-DEMO_USERS = (  # username, display name, roles
+DEMO_USERS: tuple[tuple[str, str, dict[str, bool]], ...] = (  # username, display name, roles
     ("admin", "Demo Admin", {"is_admin": True}),
     ("ada", "Ada Builder", {}),
     ("grace", "Grace Validator", {"is_validator": True}),

@@ -24,6 +24,7 @@ from oxship.db import create_engine
 from oxship.kit.outbox import drain_background
 from oxship.models import Base
 from oxship.runtime import Runtime
+from tests.factories.projects import ProjectFactory
 from tests.factories.users import DEFAULT_PASSWORD, UserFactory
 from tests.support.databases import (
     TEST_REDIS_URL,
@@ -125,10 +126,14 @@ async def _empty_tables(engine: AsyncEngine) -> None:
 
 @pytest.fixture
 async def runtime(
+    request: pytest.FixtureRequest,
     settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
 ) -> AsyncIterator[Runtime]:
     """A started runtime on the test database (shared engine, test sessions)."""
-    rt = Runtime.build(settings, engine=engine, sessionmaker=sessionmaker)
+    if request.node.get_closest_marker("committed"):
+        rt = Runtime.build(settings, engine=engine)
+    else:
+        rt = Runtime.build(settings, engine=engine, sessionmaker=sessionmaker)
     await rt.start()
     yield rt
     await rt.close()
@@ -177,6 +182,12 @@ def client(make_client: ClientMaker) -> httpx.AsyncClient:
 def users(runtime: Runtime, make_client: ClientMaker, password_hash: str) -> UserFactory:
     """User factory: `await users.user()`, `await users.actor()`, `await users.admin()`."""
     return UserFactory(runtime, make_client, password_hash)
+
+
+@pytest.fixture
+def projects(runtime: Runtime) -> ProjectFactory:
+    """Project factory: `await projects.project(owner, **fields)`."""
+    return ProjectFactory(runtime)
 
 
 @pytest.fixture

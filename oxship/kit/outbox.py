@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -17,16 +18,31 @@ log = logging.getLogger(__name__)
 Effect = Callable[[], Awaitable[None]]
 BumpSink = Callable[[Iterable[str]], Awaitable[None]]
 
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-time event: its name, target room (None = broadcast) and JSON payload."""
+
+    name: str
+    room: str | None
+    payload: dict[str, Any]
+
+
+EventSink = Callable[[Event], Awaitable[None]]
+
 _background: set[asyncio.Task[None]] = set()
 
 
 class Outbox:
     """Side effects of one transaction, in the order they were recorded."""
 
-    __slots__ = ("_background_effects", "_bumps", "_effects", "_sink")
+    __slots__ = ("_background_effects", "_bumps", "_effects", "_event_sink", "_sink")
 
-    def __init__(self, bump_sink: BumpSink | None = None) -> None:
+    def __init__(
+        self, bump_sink: BumpSink | None = None, event_sink: EventSink | None = None
+    ) -> None:
         self._sink = bump_sink
+        self._event_sink = event_sink
         self._bumps: dict[str, None] = {}
         self._effects: list[Effect] = []
         self._background_effects: list[Effect] = []
@@ -35,6 +51,18 @@ class Outbox:
         """Invalidate these cache namespaces once the transaction commits."""
         for ns in namespaces:
             self._bumps[ns] = None
+
+    def emit(self, name: str, payload: dict[str, Any], *, room: str | None) -> None:
+        """Publish a real-time event once the transaction commits (room None = broadcast)."""
+        sink = self._event_sink
+        if sink is None:
+            return
+        event = Event(name=name, room=room, payload=payload)
+
+        async def deliver() -> None:
+            await sink(event)
+
+        self._effects.append(deliver)
 
     def after_commit(self, effect: Effect, *, background: bool = False) -> None:
         """Run `effect` after commit; `background=True` does not delay the response."""
@@ -53,7 +81,9 @@ class Outbox:
 
     async def flush(self) -> None:
         """Perform the effects: cache bumps first (read-your-writes), then the rest in order."""
-        bumps, effects, background = list(self._bumps), self._effects, self._background_effects
+        # Copies: discard() empties these lists in place.
+        bumps, effects = list(self._bumps), list(self._effects)
+        background = list(self._background_effects)
         self.discard()
         if bumps and self._sink is not None:
             try:

@@ -1,7 +1,34 @@
 """Every SQLAlchemy model, imported here so the metadata is complete (Alembic, tests)."""
 
 from oxship.models.base import Base
+from oxship.models.engagement import Badge, Comment, CommentVote, Notification, Vote
 from oxship.models.mail import MailMessage
+from oxship.models.project import (
+    Project,
+    ProjectScreenshot,
+    ProjectTag,
+    ProjectUpdate,
+    ProjectView,
+    SavedProject,
+)
 from oxship.models.user import AuthSession, OneTimeToken, TokenPurpose, User
 
-__all__ = ["AuthSession", "Base", "MailMessage", "OneTimeToken", "TokenPurpose", "User"]
+__all__ = [
+    "AuthSession",
+    "Badge",
+    "Base",
+    "Comment",
+    "CommentVote",
+    "MailMessage",
+    "Notification",
+    "OneTimeToken",
+    "Project",
+    "ProjectScreenshot",
+    "ProjectTag",
+    "ProjectUpdate",
+    "ProjectView",
+    "SavedProject",
+    "TokenPurpose",
+    "User",
+    "Vote",
+]

@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Numeric, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oxship.models import User
+from oxship.models import Badge, Comment, Project, User
 
 
 def _live() -> Any:
@@ -81,4 +81,41 @@ async def search_prefix(session: AsyncSession, prefix: str, *, limit: int) -> Se
         .order_by(User.karma.desc(), User.username)
         .limit(limit)
     )
+    return (await session.scalars(stmt)).all()
+
+
+async def refresh_karma(session: AsyncSession, user_id: uuid.UUID) -> str | None:
+    """Recompute karma from source rows (API §2.3) in one statement; the username."""
+    projects = (
+        select(func.coalesce(func.sum(Project.proof_score), 0.0))
+        .where(Project.user_id == user_id, Project.is_deleted.is_(False))
+        .scalar_subquery()
+    )
+    badges = (
+        select(func.count()).select_from(Badge).where(Badge.validator_id == user_id)
+    ).scalar_subquery()
+    comment_upvotes = (
+        select(func.coalesce(func.sum(Comment.upvotes), 0))
+        .where(Comment.user_id == user_id, Comment.is_deleted.is_(False))
+        .scalar_subquery()
+    )
+    stmt = (
+        update(User)
+        .where(User.id == user_id)
+        .values(karma=func.round(cast(projects + 2 * badges + comment_upvotes, Numeric), 2))
+        .returning(User.username)
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def add_project_count(session: AsyncSession, user_id: uuid.UUID, delta: int) -> None:
+    """`project_count = project_count + delta` in SQL."""
+    await session.execute(
+        update(User).where(User.id == user_id).values(project_count=User.project_count + delta)
+    )
+
+
+async def top_by_karma(session: AsyncSession, *, limit: int) -> Sequence[User]:
+    """Active users by karma, highest first."""
+    stmt = select(User).where(_live()).order_by(User.karma.desc(), User.id).limit(limit)
     return (await session.scalars(stmt)).all()

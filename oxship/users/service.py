@@ -107,3 +107,20 @@ async def stats(session: AsyncSession, *, user: User) -> dict[str, Any]:
         "unread_messages": 0,
         "unread_notifications": 0,
     }
+
+
+async def refresh_karma(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Recompute a user's karma from source rows and invalidate their cached profile."""
+    username = await repository.refresh_karma(session, user_id)
+    if username is not None:
+        outbox_of(session).bump(profile_ns(username))
+
+
+async def add_project_count(session: AsyncSession, user_id: uuid.UUID, delta: int) -> None:
+    """Move a user's live project counter (the caller refreshes karma and the profile)."""
+    await repository.add_project_count(session, user_id, delta)
+
+
+async def top_by_karma(session: AsyncSession, *, limit: int) -> Sequence[User]:
+    """Active users by karma, highest first."""
+    return await repository.top_by_karma(session, limit=limit)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import orjson
 from fastapi import Depends, Request
@@ -24,10 +25,10 @@ def etag_of(body: bytes) -> str:
 def request_identity(request: Request) -> str:
     """Route path plus the query with parameters sorted, so equivalent URLs share an entry."""
     items = sorted(request.query_params.multi_items())
-    return request.url.path + "?" + "&".join(f"{k}={v}" for k, v in items)
+    return request.url.path + "?" + urlencode(items)  # encoded: `a=1%26b%3D2` is not `a=1&b=2`
 
 
-def get_cache(request: Request) -> ResponseCache:
+async def get_cache(request: Request) -> ResponseCache:
     """Dependency: this process's response cache."""
     cache: ResponseCache = request.app.state.runtime.cache
     return cache

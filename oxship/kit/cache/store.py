@@ -172,7 +172,8 @@ class ResponseCache:
                     if message is None:
                         await pubsub.ping()
                         continue
-                    self._on_message(message.get("data"))
+                    if message.get("type") == "message":  # not the pong of our own ping
+                        self._on_message(message.get("data"))
             except asyncio.CancelledError:
                 self._subscribed.clear()
                 with contextlib.suppress(Exception):
@@ -219,10 +220,15 @@ class ResponseCache:
         if use_local and (body := self.local.get(key)) is not None:
             CACHE_REQUESTS.labels(namespace=label, result="hit_local").inc()
             return body
-        inflight = self._inflight.get(key)
-        if inflight is not None:
+        while (inflight := self._inflight.get(key)) is not None:
             CACHE_REQUESTS.labels(namespace=label, result="hit_local").inc()
-            return await asyncio.shield(inflight)
+            try:
+                return await asyncio.shield(inflight)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not inflight.cancelled() or (task is not None and task.cancelling()):
+                    raise
+                # The loading request was cancelled, not this one: load in its place.
         future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
@@ -232,6 +238,9 @@ class ResponseCache:
             CACHE_REQUESTS.labels(namespace=label, result=result).inc()
             future.set_result(body)
             return body
+        except asyncio.CancelledError:
+            future.cancel()  # its waiters retry rather than inherit this cancellation
+            raise
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it themselves
@@ -243,11 +252,13 @@ class ResponseCache:
         if not self.redis_available:
             return await loader(), "miss"
         assert self.redis is not None
+        lock = f"{key}:lock"
+        locked = False
         try:
             cached = await self.redis.get(key)
             if cached is not None:
                 return _as_bytes(cached), "hit_redis"
-            locked = await self.redis.set(f"{key}:lock", b"1", nx=True, px=_LOCK_TTL_MS)
+            locked = bool(await self.redis.set(lock, b"1", nx=True, px=_LOCK_TTL_MS))
             if not locked:
                 # Another process is computing this key: wait briefly for its result.
                 for _ in range(_LOCK_WAIT_STEPS):
@@ -258,12 +269,18 @@ class ResponseCache:
         except (RedisError, OSError) as exc:
             self._redis_failed(exc)
             return await loader(), "miss"
-        body = await loader()
+        try:
+            body = await loader()
+        except BaseException:
+            if locked:  # let the next reader (here or in another process) load at once
+                with contextlib.suppress(RedisError, OSError):
+                    await self.redis.delete(lock)
+            raise
         if self.redis_available:
             try:
                 async with self.redis.pipeline(transaction=False) as pipe:
                     pipe.set(key, body, ex=ttl)
-                    pipe.delete(f"{key}:lock")
+                    pipe.delete(lock)
                     await pipe.execute()
             except (RedisError, OSError) as exc:
                 self._redis_failed(exc)

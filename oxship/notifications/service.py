@@ -1,0 +1,194 @@
+"""Notification rules: never for one's own action, coalescing of votes and comments (API §3.17)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oxship.kit.clock import iso, utcnow
+from oxship.kit.outbox import outbox_of
+from oxship.models import Notification
+from oxship.notifications import repository
+
+VOTE_WINDOW = timedelta(hours=1)
+COMMENT_WINDOW = timedelta(minutes=10)
+COMMENTS_BEFORE_COALESCING = 3
+
+
+def notification_out(n: Notification) -> dict[str, Any]:
+    """The JSON of a notification."""
+    return {
+        "id": str(n.id),
+        "type": n.type,
+        "title": n.title,
+        "message": n.message,
+        "actor_id": str(n.actor_id) if n.actor_id else None,
+        "project_id": str(n.project_id) if n.project_id else None,
+        "comment_id": str(n.comment_id) if n.comment_id else None,
+        "data": n.data or {},
+        "count": n.count,
+        "is_read": n.is_read,
+        "read_at": iso(n.read_at),
+        "created_at": iso(n.created_at),
+        "updated_at": iso(n.updated_at),
+    }
+
+
+def _announce(session: AsyncSession, notification: Notification) -> None:
+    outbox_of(session).emit(
+        "new_notification", notification_out(notification), room=f"user:{notification.user_id}"
+    )
+
+
+async def notify(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+    type: str,
+    title: str,
+    message: str,
+    project_id: uuid.UUID | None = None,
+    comment_id: uuid.UUID | None = None,
+    data: dict[str, Any] | None = None,
+    group_key: str | None = None,
+) -> Notification | None:
+    """Write one notification in the current transaction; none when users act on themselves."""
+    if actor_id is not None and actor_id == user_id:
+        return None
+    now = utcnow()
+    notification = await repository.insert(
+        session,
+        {
+            "user_id": user_id,
+            "actor_id": actor_id,
+            "type": type,
+            "title": title,
+            "message": message,
+            "project_id": project_id,
+            "comment_id": comment_id,
+            "data": data or {},
+            "group_key": group_key,
+            "count": 1,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    _announce(session, notification)
+    return notification
+
+
+async def notify_coalesced(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+    type: str,
+    group_key: str,
+    window: timedelta,
+    title: str,
+    message_for: Callable[[int], str],
+    project_id: uuid.UUID | None = None,
+    data: dict[str, Any] | None = None,
+) -> Notification | None:
+    """Add to the group's notification of the current window, or start a new one."""
+    if actor_id is not None and actor_id == user_id:
+        return None
+    current = await repository.latest_in_group(
+        session, user_id=user_id, group_key=group_key, since=utcnow() - window
+    )
+    if current is None:
+        return await notify(
+            session,
+            user_id=user_id,
+            actor_id=actor_id,
+            type=type,
+            title=title,
+            message=message_for(1),
+            project_id=project_id,
+            data=data,
+            group_key=group_key,
+        )
+    updated = await repository.bump_group(
+        session, current.id, message=message_for(current.count + 1)
+    )
+    _announce(session, updated)
+    return updated
+
+
+async def vote_received(
+    session: AsyncSession,
+    *,
+    owner_id: uuid.UUID,
+    voter_id: uuid.UUID,
+    project_id: uuid.UUID,
+    project_title: str,
+) -> None:
+    """A vote on a project: one notification per project per hour, counting the votes."""
+    await notify_coalesced(
+        session,
+        user_id=owner_id,
+        actor_id=voter_id,
+        type="vote",
+        group_key=f"vote:{project_id}",
+        window=VOTE_WINDOW,
+        title="New votes on your project",
+        message_for=lambda n: f"{n} new vote{'s' if n != 1 else ''} on “{project_title}”",
+        project_id=project_id,
+    )
+
+
+async def comment_received(
+    session: AsyncSession,
+    *,
+    user_id: uuid.UUID,
+    actor_id: uuid.UUID,
+    type: str,
+    project_id: uuid.UUID,
+    comment_id: uuid.UUID,
+    title: str,
+    message: str,
+    subject: str,
+) -> None:
+    """A comment or reply: the first three in 10 minutes are separate, later ones coalesce."""
+    if actor_id == user_id:
+        return
+    since = utcnow() - COMMENT_WINDOW
+    single_key = f"{type}:{project_id}"
+    recent = await repository.count_in_group(
+        session, user_id=user_id, group_key=single_key, since=since
+    )
+    if recent < COMMENTS_BEFORE_COALESCING:
+        await notify(
+            session,
+            user_id=user_id,
+            actor_id=actor_id,
+            type=type,
+            title=title,
+            message=message,
+            project_id=project_id,
+            comment_id=comment_id,
+            group_key=single_key,
+        )
+        return
+    noun = "replies" if type == "comment_reply" else "comments"
+    await notify_coalesced(
+        session,
+        user_id=user_id,
+        actor_id=actor_id,
+        type=type,
+        group_key=f"{type}-batch:{project_id}",
+        window=COMMENT_WINDOW,
+        title=title,
+        message_for=lambda n: f"{n} more {noun} on “{subject}”",
+        project_id=project_id,
+    )
+
+
+async def unread_count(session: AsyncSession, *, user_id: uuid.UUID) -> int:
+    """The user's unread notifications."""
+    return await repository.unread_count(session, user_id)

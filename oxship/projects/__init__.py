@@ -1,0 +1,1 @@
+"""Projects: creation and edits, the feed and rankings, scores, views and shares."""

@@ -1,0 +1,39 @@
+"""Cache namespaces of projects, and the bumps a project change implies."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oxship.kit.outbox import outbox_of
+
+FEED = "feed"
+LEADERBOARD = "leaderboard"
+FEED_TTL = 3600
+DETAIL_TTL = 3600
+LIST_TTL = 3600
+
+
+def project_ns(project_id: uuid.UUID | str) -> str:
+    """One project's detail."""
+    return f"project:{project_id}"
+
+
+def user_projects_ns(user_id: uuid.UUID | str) -> str:
+    """The project lists of one user (own and tagged)."""
+    return f"user-projects:{user_id}"
+
+
+def project_changed(
+    session: AsyncSession,
+    project_id: uuid.UUID,
+    owner_id: uuid.UUID,
+    *,
+    lists: bool = True,
+) -> None:
+    """Invalidate what shows this project: its detail and, with `lists`, every list it is in."""
+    names = [project_ns(project_id)]
+    if lists:
+        names += [FEED, LEADERBOARD, user_projects_ns(owner_id), "tagged-projects"]
+    outbox_of(session).bump(*names)

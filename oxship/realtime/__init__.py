@@ -1,0 +1,1 @@
+"""Real-time events: typed event records published after commit."""
