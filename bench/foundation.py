@@ -20,8 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -76,7 +76,9 @@ def main() -> None:
     }
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
-    subprocess.run([sys.executable, "-m", "oxship", "migrate"], env={**os.environ, **env}, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "oxship", "migrate"], env={**os.environ, **env}, check=True
+    )
     subprocess.run(
         [sys.executable, "-m", "oxship", "seed", "--demo", "--if-empty"],
         env={**os.environ, **env},
@@ -90,15 +92,20 @@ def main() -> None:
         for _ in range(args.rounds):
             for name, base in targets.items():
                 result = asyncio.run(
-                    run(f"{base}/api/users/ada", connections=args.connections,
-                        requests=args.requests)
+                    run(
+                        f"{base}/api/users/ada",
+                        connections=args.connections,
+                        requests=args.requests,
+                    )
                 )
                 summary = result.summary()
                 assert summary["statuses"] == {200: summary["requests"]}, summary
                 figures[name].append(summary)  # type: ignore[arg-type]
     print(f"| mode | rps | p50 ms | p99 ms |  (median of {args.rounds} alternating rounds)")
     for name, rounds in figures.items():
-        med = {k: statistics.median(float(r[k]) for r in rounds) for k in ("rps", "p50_ms", "p99_ms")}
+        med = {
+            k: statistics.median(float(r[k]) for r in rounds) for k in ("rps", "p50_ms", "p99_ms")
+        }
         print(f"| {name} | {med['rps']:.0f} | {med['p50_ms']:.2f} | {med['p99_ms']:.2f} |")
 
 

@@ -56,9 +56,7 @@ async def _read_response(reader: asyncio.StreamReader) -> int:
     return status
 
 
-async def _worker(
-    host: str, port: int, request: bytes, count: int, result: Result
-) -> None:
+async def _worker(host: str, port: int, request: bytes, count: int, result: Result) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         for _ in range(count):

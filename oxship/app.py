@@ -17,20 +17,36 @@ from starlette.middleware.cors import CORSMiddleware
 
 from oxship import __version__
 from oxship.auth.endpoints import router as auth_router
+from oxship.comments.endpoints import router as comments_router
 from oxship.config import Settings
 from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unavailable
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
-from oxship.kit.middleware import EdgeMiddleware
+from oxship.kit.middleware import EdgeMiddleware, InputGuardMiddleware
+from oxship.notifications.endpoints import router as notifications_router
 from oxship.ops.endpoints import router as ops_router
 from oxship.projects.endpoints import router as projects_router
 from oxship.projects.endpoints import users_router as user_projects_router
 from oxship.runtime import Runtime
+from oxship.saved.endpoints import router as saved_router
+from oxship.updates.endpoints import router as updates_router
 from oxship.users.endpoints import router as users_router
+from oxship.votes.endpoints import router as votes_router
 
 log = logging.getLogger(__name__)
 
-ROUTERS = (ops_router, auth_router, users_router, user_projects_router, projects_router)
+ROUTERS = (
+    ops_router,
+    auth_router,
+    users_router,
+    user_projects_router,
+    projects_router,
+    votes_router,
+    comments_router,
+    updates_router,
+    saved_router,
+    notifications_router,
+)
 
 
 def _operation_id(route: APIRoute) -> str:
@@ -69,6 +85,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)
+    app.add_middleware(InputGuardMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,

@@ -115,6 +115,7 @@ def seed(
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Only into an empty database")
     ] = False,
+    scale: Annotated[float, typer.Option(help="Dataset size factor (1.0 = the full demo)")] = 1.0,
 ) -> None:
     """Load a dataset."""
     from oxship.seed import seed_demo
@@ -126,7 +127,7 @@ def seed(
     if settings.is_production:
         console.print("[red]refusing to load demo data with OXSHIP_ENV=production")
         raise typer.Exit(1)
-    created = _run(lambda runtime: seed_demo(runtime, only_if_empty=if_empty))
+    created = _run(lambda runtime: seed_demo(runtime, only_if_empty=if_empty, scale=scale))
     if created is None:
         console.print("database not empty: demo data not loaded")
     else:

@@ -88,6 +88,19 @@ def create_sessionmaker(
 @asynccontextmanager
 async def transaction(runtime: Runtime, *, write: bool = True) -> AsyncIterator[AsyncSession]:
     """A unit of work: commit on success then flush the outbox; roll back and discard on error."""
+    if write and runtime.sqlite_writes is not None:
+        # Embedded mode is one process: queue writers here, in order, rather than have them poll
+        # SQLite's lock (which wakes waiters in bursts and can exceed the busy timeout).
+        async with runtime.sqlite_writes:
+            async with _unit_of_work(runtime, write=True) as session:
+                yield session
+        return
+    async with _unit_of_work(runtime, write=write) as session:
+        yield session
+
+
+@asynccontextmanager
+async def _unit_of_work(runtime: Runtime, *, write: bool) -> AsyncIterator[AsyncSession]:
     outbox = Outbox(runtime.cache.bump, runtime.publisher.deliver)
     factory = runtime.write_sessionmaker if write else runtime.sessionmaker
     async with factory() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 
 from redis.asyncio import Redis
@@ -45,6 +46,7 @@ class Runtime:
     redis: Redis | None = None
     publisher: Publisher = field(default_factory=Publisher)
     owns_engine: bool = True
+    sqlite_writes: asyncio.Lock | None = None
     extras: dict[str, object] = field(default_factory=dict)
 
     @classmethod
@@ -85,6 +87,7 @@ class Runtime:
             passwords=Passwords(settings),
             redis=redis,
             owns_engine=owns_engine,
+            sqlite_writes=asyncio.Lock() if settings.is_sqlite else None,
         )
 
     async def start(self) -> None:

@@ -127,7 +127,9 @@ async def _empty_tables(engine: AsyncEngine) -> None:
 @pytest.fixture
 async def runtime(
     request: pytest.FixtureRequest,
-    settings: Settings, engine: AsyncEngine, sessionmaker: async_sessionmaker[AsyncSession]
+    settings: Settings,
+    engine: AsyncEngine,
+    sessionmaker: async_sessionmaker[AsyncSession],
 ) -> AsyncIterator[Runtime]:
     """A started runtime on the test database (shared engine, test sessions)."""
     if request.node.get_closest_marker("committed"):
@@ -136,6 +138,10 @@ async def runtime(
         rt = Runtime.build(settings, engine=engine, sessionmaker=sessionmaker)
     await rt.start()
     yield rt
+    if rt.redis is not None:  # leave nothing of this test in the shared Redis
+        keys = [key async for key in rt.redis.scan_iter(match=f"{settings.cache_prefix}:*")]
+        if keys:
+            await rt.redis.delete(*keys)
     await rt.close()
 
 

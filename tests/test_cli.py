@@ -28,7 +28,7 @@ def test_migrate_seed_and_outbox(cli_env: Path) -> None:
     assert runner.invoke(app, ["migrate"]).exit_code == 0
     assert cli_env.exists()
 
-    first = runner.invoke(app, ["seed", "--demo", "--if-empty"])
+    first = runner.invoke(app, ["seed", "--demo", "--if-empty", "--scale", "0.05"])
     assert first.exit_code == 0, first.output
     assert "demo data loaded" in first.output
     second = runner.invoke(app, ["seed", "--demo", "--if-empty"])

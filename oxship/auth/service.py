@@ -21,6 +21,7 @@ from oxship.auth.tokens import (
 from oxship.errors import BadRequest, Conflict, Forbidden, OxshipError, Unauthorized
 from oxship.kit.clock import as_utc, utcnow
 from oxship.models import TokenPurpose, User
+from oxship.projects import service as projects
 from oxship.users import service as users
 
 if TYPE_CHECKING:
@@ -211,6 +212,7 @@ async def verify_email(session: AsyncSession, *, token: str) -> User:
         raise BadRequest("Invalid or expired verification token")
     if not user.email_verified:
         await users.set_fields(session, user, email_verified=True)
+        await projects.recompute_owner_projects(session, user.id)  # verification points (§2.1)
     return user
 
 

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.kit.clock import utcnow
+from oxship.kit.dbtypes import UTCDateTime
 from oxship.models import Notification
 
 
@@ -112,21 +113,20 @@ async def unread_count(session: AsyncSession, user_id: uuid.UUID) -> int:
 
 async def mark_read(
     session: AsyncSession, *, user_id: uuid.UUID, notification_id: uuid.UUID
-) -> bool:
-    """Mark one of the user's notifications read; False if it is not theirs or does not exist."""
-    exists = await session.execute(
-        select(Notification.id).where(
-            Notification.id == notification_id, Notification.user_id == user_id
-        )
-    )
-    if exists.first() is None:
-        return False
-    await session.execute(
+) -> Notification | None:
+    """Mark one of the user's notifications read (keeping the first read time); None if not theirs."""
+    stmt = (
         update(Notification)
-        .where(Notification.id == notification_id, Notification.is_read.is_(False))
-        .values(is_read=True, read_at=utcnow())
+        .where(Notification.id == notification_id, Notification.user_id == user_id)
+        .values(
+            is_read=True,
+            read_at=func.coalesce(Notification.read_at, literal(utcnow(), UTCDateTime)),
+            updated_at=Notification.updated_at,  # reading is not activity: the order stays
+        )
+        .returning(Notification)
+        .execution_options(populate_existing=True)
     )
-    return True
+    return (await session.scalars(stmt)).one_or_none()
 
 
 async def mark_all_read(session: AsyncSession, user_id: uuid.UUID) -> int:
@@ -134,7 +134,7 @@ async def mark_all_read(session: AsyncSession, user_id: uuid.UUID) -> int:
     result = await session.execute(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.is_read.is_(False))
-        .values(is_read=True, read_at=utcnow())
+        .values(is_read=True, read_at=utcnow(), updated_at=Notification.updated_at)
     )
     return int(getattr(result, "rowcount", 0))
 

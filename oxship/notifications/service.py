@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oxship.errors import NotFound, ValidationFailed
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.outbox import outbox_of
-from oxship.models import Notification
+from oxship.kit.pagination import PageParams, page_body
+from oxship.models import Notification, User
 from oxship.notifications import repository
+from oxship.notifications.schemas import NOTIFICATION_TYPES
 
 VOTE_WINDOW = timedelta(hours=1)
 COMMENT_WINDOW = timedelta(minutes=10)
@@ -175,7 +178,7 @@ async def comment_received(
             group_key=single_key,
         )
         return
-    noun = "replies" if type == "comment_reply" else "comments"
+    one, many = ("reply", "replies") if type == "comment_reply" else ("comment", "comments")
     await notify_coalesced(
         session,
         user_id=user_id,
@@ -184,7 +187,7 @@ async def comment_received(
         group_key=f"{type}-batch:{project_id}",
         window=COMMENT_WINDOW,
         title=title,
-        message_for=lambda n: f"{n} more {noun} on “{subject}”",
+        message_for=lambda n: f"{n} more {one if n == 1 else many} on “{subject}”",
         project_id=project_id,
     )
 
@@ -192,3 +195,79 @@ async def comment_received(
 async def unread_count(session: AsyncSession, *, user_id: uuid.UUID) -> int:
     """The user's unread notifications."""
     return await repository.unread_count(session, user_id)
+
+
+def parse_types(raw: str | None) -> list[str] | None:
+    """The `types` filter: a comma list of §3.17 types, None for no filter; 422 for unknown ones."""
+    if raw is None:
+        return None
+    kinds = list(dict.fromkeys(t.strip().lower() for t in raw.split(",") if t.strip()))
+    unknown = [t for t in kinds if t not in NOTIFICATION_TYPES]
+    if unknown:
+        raise ValidationFailed.field("types", f"unknown notification type: {', '.join(unknown)}")
+    return kinds or None
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    user: User,
+    unread_only: bool,
+    types: Sequence[str] | None,
+    params: PageParams,
+) -> dict[str, Any]:
+    """The caller's notifications, latest activity first, with `meta.unread_count` (3 statements)."""
+    items, total = await repository.page(
+        session,
+        user_id=user.id,
+        unread_only=unread_only,
+        types=types,
+        offset=params.offset,
+        limit=params.limit,
+    )
+    unread = await repository.unread_count(session, user.id)
+    return page_body(
+        [notification_out(n) for n in items], params, total, meta={"unread_count": unread}
+    )
+
+
+async def _announce_unread(session: AsyncSession, user_id: uuid.UUID) -> int:
+    """Send the user's unread count to their sockets after commit; the count."""
+    count = await repository.unread_count(session, user_id)
+    outbox_of(session).emit("notifications:unread", {"count": count}, room=f"user:{user_id}")
+    return count
+
+
+async def mark_read(
+    session: AsyncSession, *, user: User, notification_id: uuid.UUID
+) -> dict[str, Any]:
+    """Mark one of the caller's notifications read; 404 when it is not theirs."""
+    notification = await repository.mark_read(
+        session, user_id=user.id, notification_id=notification_id
+    )
+    if notification is None:
+        raise NotFound("Notification not found")
+    await _announce_unread(session, user.id)
+    return notification_out(notification)
+
+
+async def mark_all_read(session: AsyncSession, *, user: User) -> dict[str, int]:
+    """Mark every notification of the caller read → `{marked, unread_count}`."""
+    marked = await repository.mark_all_read(session, user.id)
+    return {"marked": marked, "unread_count": await _announce_unread(session, user.id)}
+
+
+async def delete(
+    session: AsyncSession, *, user: User, notification_id: uuid.UUID
+) -> dict[str, Any]:
+    """Delete one of the caller's notifications; 404 when it is not theirs."""
+    deleted = await repository.delete_one(session, user_id=user.id, notification_id=notification_id)
+    if not deleted:
+        raise NotFound("Notification not found")
+    return {"deleted": True, "unread_count": await _announce_unread(session, user.id)}
+
+
+async def delete_all(session: AsyncSession, *, user: User) -> dict[str, int]:
+    """Delete every notification of the caller → `{deleted, unread_count}`."""
+    deleted = await repository.delete_all(session, user.id)
+    return {"deleted": deleted, "unread_count": await _announce_unread(session, user.id)}

@@ -10,6 +10,7 @@ from oxship.kit.outbox import outbox_of
 
 FEED = "feed"
 LEADERBOARD = "leaderboard"
+TAGGED = "tagged-projects"
 FEED_TTL = 3600
 DETAIL_TTL = 3600
 LIST_TTL = 3600
@@ -35,5 +36,5 @@ def project_changed(
     """Invalidate what shows this project: its detail and, with `lists`, every list it is in."""
     names = [project_ns(project_id)]
     if lists:
-        names += [FEED, LEADERBOARD, user_projects_ns(owner_id), "tagged-projects"]
+        names += [FEED, LEADERBOARD, user_projects_ns(owner_id), TAGGED]
     outbox_of(session).bump(*names)

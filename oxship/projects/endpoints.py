@@ -23,11 +23,11 @@ from oxship.projects.cache import (
     FEED_TTL,
     LEADERBOARD,
     LIST_TTL,
+    TAGGED,
     project_ns,
     user_projects_ns,
 )
-from oxship.projects.listing import Timeframe
-from oxship.projects.repository import FeedFilters
+from oxship.projects.listing import FeedFilters, Timeframe
 from oxship.projects.schemas import (
     LeaderboardOut,
     ProjectCreate,
@@ -262,8 +262,12 @@ async def get_project(
     )
 
 
-@router.put("/{project_id}", response_model=Envelope[ProjectOut])
-@router.patch("/{project_id}", response_model=Envelope[ProjectOut])
+@router.put(
+    "/{project_id}", response_model=Envelope[ProjectOut], operation_id="projects-put-project"
+)
+@router.patch(
+    "/{project_id}", response_model=Envelope[ProjectOut], operation_id="projects-patch-project"
+)
 async def update_project(
     project_id: uuid.UUID, body: ProjectPatch, session: SessionDep, user: CurrentUser
 ) -> JSONBody:
@@ -284,7 +288,9 @@ async def delete_project(project_id: uuid.UUID, session: SessionDep, user: Curre
 @router.post("/{project_id}/feature", response_model=Envelope[ProjectOut])
 async def feature_project(project_id: uuid.UUID, session: SessionDep, admin: AdminUser) -> JSONBody:
     """Toggle the featured flag (admin); featuring notifies the owner."""
-    return ok(await service.toggle_feature(session, project_id=project_id, admin=admin))
+    envelope = success(await service.toggle_feature(session, project_id=project_id, admin=admin))
+    await listing.overlay_caller(session, admin, envelope)
+    return JSONBody(envelope)
 
 
 @router.post("/{project_id}/view", response_model=Envelope[ViewOut])
@@ -359,7 +365,7 @@ async def tagged_projects(
     return await cached_json(
         request,
         cache,
-        namespaces=["tagged-projects"],
+        namespaces=[TAGGED],
         ttl=LIST_TTL,
         load=load,
         overlay=_overlay(session, viewer),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any, Literal
 
@@ -18,6 +19,17 @@ from oxship.projects.schemas import project_out
 from oxship.users import service as users
 from oxship.users.schemas import public_user
 
+__all__ = [
+    "FeedFilters",
+    "Timeframe",
+    "leaderboard",
+    "overlay_caller",
+    "page",
+    "project_items",
+    "rising",
+    "top",
+]
+
 Timeframe = Literal["week", "month", "all"]
 TIMEFRAMES: dict[str, timedelta | None] = {
     "week": timedelta(days=7),
@@ -27,8 +39,8 @@ TIMEFRAMES: dict[str, timedelta | None] = {
 RISING_WINDOW = timedelta(days=30)
 
 
-async def _items(session: AsyncSession, rows: list[Any]) -> list[dict[str, Any]]:
-    """Project JSON for rows of (Project, username, display_name, avatar_url): 2 statements."""
+async def project_items(session: AsyncSession, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Anonymous project JSON for (Project, username, display_name, avatar_url) rows: 2 statements."""
     ids = [row[0].id for row in rows]
     shots = await repository.screenshots_for(session, ids)
     badges = await repository.badges_for(session, ids)
@@ -63,7 +75,7 @@ async def page(
     rows, total = await repository.feed_page(
         session, filters, sort=sort, offset=params.offset, limit=params.limit
     )
-    return page_body(await _items(session, rows), params, total, meta=meta)
+    return page_body(await project_items(session, rows), params, total, meta=meta)
 
 
 async def top(
@@ -73,7 +85,7 @@ async def top(
     rows, _ = await repository.feed_page(
         session, filters, sort=sort, offset=0, limit=limit, with_total=False
     )
-    return await _items(session, rows)
+    return await project_items(session, rows)
 
 
 async def leaderboard(session: AsyncSession, *, timeframe: Timeframe, limit: int) -> dict[str, Any]:

@@ -54,6 +54,18 @@ async def replace_screenshots(
         )
 
 
+TAG_MAX = 200  # ProjectTag.tag
+
+
+def tag_key(text: str) -> str:
+    """The stored form of a filter tag: trimmed, lower-cased, cut to the column's length.
+
+    Lower-casing can lengthen a string (`"İ".lower()` is two code points), so a valid 200-char
+    hackathon name must still fit.
+    """
+    return text.strip().lower()[:TAG_MAX]
+
+
 async def replace_tags(
     session: AsyncSession, project_id: uuid.UUID, kind: str, tags: Iterable[str]
 ) -> None:
@@ -61,7 +73,7 @@ async def replace_tags(
     await session.execute(
         delete(ProjectTag).where(ProjectTag.project_id == project_id, ProjectTag.kind == kind)
     )
-    values = sorted({t.strip().lower() for t in tags if t and t.strip()})
+    values = sorted({tag_key(t) for t in tags if t and t.strip()})
     if values:
         await session.execute(
             insert(ProjectTag),
@@ -207,7 +219,7 @@ async def record_view(session: AsyncSession, project_id: uuid.UUID, viewer_key: 
 
 
 async def live_ids_of_owner(session: AsyncSession, user_id: uuid.UUID) -> list[uuid.UUID]:
-    """Ids of a user's live projects."""
+    """Ids of a user's undeleted projects (whatever the owner's state)."""
     stmt = select(Project.id).where(Project.user_id == user_id, LIVE)
     return list((await session.scalars(stmt)).all())
 
@@ -236,7 +248,7 @@ def _has_tag(kind: str, tag: str) -> Any:
         select(ProjectTag.project_id)
         .where(
             ProjectTag.kind == kind,
-            ProjectTag.tag == tag.strip().lower(),
+            ProjectTag.tag == tag_key(tag),
             ProjectTag.project_id == Project.id,
         )
         .exists()

@@ -14,7 +14,14 @@ from oxship.kit.outbox import outbox_of
 from oxship.models import Project, User
 from oxship.notifications import service as notifications
 from oxship.projects import repository
-from oxship.projects.cache import project_changed
+from oxship.projects.cache import (
+    FEED,
+    LEADERBOARD,
+    TAGGED,
+    project_changed,
+    project_ns,
+    user_projects_ns,
+)
 from oxship.projects.schemas import ProjectCreate, ProjectPatch, project_out
 from oxship.projects.scoring import ScoreInputs, proof_scores, trending_score
 from oxship.users import service as users
@@ -41,6 +48,16 @@ async def get_live(session: AsyncSession, project_id: uuid.UUID, *, lock: bool =
     if project is None:
         raise NotFound("Project not found")
     return project
+
+
+async def add_to_counters(
+    session: AsyncSession, project_id: uuid.UUID, **deltas: int
+) -> tuple[int, ...]:
+    """Move project counters in SQL (`col = col + delta`); their new values, in argument order.
+
+    Callers hold the project row lock (`get_live(lock=True)`) and call `recompute` afterwards.
+    """
+    return tuple(await repository.add_to_counters(session, project_id, **deltas))
 
 
 async def recompute(session: AsyncSession, project_id: uuid.UUID) -> Project:
@@ -94,6 +111,16 @@ async def recompute_owner_projects(session: AsyncSession, user_id: uuid.UUID) ->
     for project_id in await repository.live_ids_of_owner(session, user_id):
         await recompute(session, project_id)
         project_changed(session, project_id, user_id)
+
+
+async def owner_status_changed(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """An owner was banned, unbanned or deleted: drop every cached list and detail showing them.
+
+    The visibility rule lives in SQL (`OWNER_VISIBLE`), so only the cache can be stale; the admin
+    paths that change `is_active` or `deleted_at` call this in the same transaction.
+    """
+    names = [project_ns(pid) for pid in await repository.live_ids_of_owner(session, user_id)]
+    outbox_of(session).bump(FEED, LEADERBOARD, user_projects_ns(user_id), TAGGED, *names)
 
 
 def _tags(project: Project) -> dict[str, list[str]]:
@@ -281,6 +308,15 @@ async def share(session: AsyncSession, *, project_id: uuid.UUID) -> dict[str, An
     (count,) = await repository.add_to_counters(session, project.id, share_count=1)
     project_changed(session, project.id, project.user_id, lists=False)
     return {"share_count": count}
+
+
+async def add_saves(session: AsyncSession, project_id: uuid.UUID, delta: int) -> int:
+    """Move `save_count` by `delta` in SQL and invalidate what shows the project; the new count."""
+    (count,) = await repository.add_to_counters(session, project_id, save_count=delta)
+    project = await repository.get_any(session, project_id)  # usually already in the session
+    assert project is not None
+    project_changed(session, project_id, project.user_id)
+    return int(count)
 
 
 async def scoring_status(session: AsyncSession, *, project_id: uuid.UUID) -> dict[str, Any]:

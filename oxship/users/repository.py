@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import Numeric, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
-from oxship.models import Badge, Comment, Project, User
+from oxship.models import Badge, Comment, Notification, Project, User
 
 
 def _live() -> Any:
@@ -103,9 +105,18 @@ async def refresh_karma(session: AsyncSession, user_id: uuid.UUID) -> str | None
         update(User)
         .where(User.id == user_id)
         .values(karma=func.round(cast(projects + 2 * badges + comment_upvotes, Numeric), 2))
-        .returning(User.username)
+        .returning(User.username, User.karma)
+        # The default sync would expire `karma` on a loaded User (the SQL cannot be evaluated in
+        # Python), and reading it later would lazy-load outside the async context: set it instead.
+        .execution_options(synchronize_session=False)
     )
-    return (await session.execute(stmt)).scalar_one_or_none()
+    row = (await session.execute(stmt)).one_or_none()
+    if row is None:
+        return None
+    loaded = session.identity_map.get(identity_key(User, user_id))
+    if loaded is not None:
+        set_committed_value(loaded, "karma", row.karma)
+    return str(row.username)
 
 
 async def add_project_count(session: AsyncSession, user_id: uuid.UUID, delta: int) -> None:
@@ -119,3 +130,45 @@ async def top_by_karma(session: AsyncSession, *, limit: int) -> Sequence[User]:
     """Active users by karma, highest first."""
     stmt = select(User).where(_live()).order_by(User.karma.desc(), User.id).limit(limit)
     return (await session.scalars(stmt)).all()
+
+
+async def dashboard_counts(session: AsyncSession, user_id: uuid.UUID, *, active_since: Any) -> Any:
+    """The caller's dashboard counters from source rows, in one statement."""
+    live_project = (Project.user_id == user_id) & (Project.is_deleted.is_(False))
+
+    def scalar(stmt: Any) -> Any:
+        return stmt.scalar_subquery()
+
+    stmt = select(
+        scalar(select(func.count()).select_from(Project).where(live_project)).label(
+            "project_count"
+        ),
+        scalar(
+            select(func.count())
+            .select_from(Project)
+            .where(live_project, Project.updated_at >= active_since)
+        ).label("active_projects"),
+        scalar(select(func.coalesce(func.sum(Project.proof_score), 0.0)).where(live_project)).label(
+            "total_proof_score"
+        ),
+        scalar(
+            select(func.count())
+            .select_from(Comment)
+            .where(Comment.user_id == user_id, Comment.is_deleted.is_(False))
+        ).label("comment_count"),
+        scalar(select(func.count()).select_from(Badge).where(Badge.validator_id == user_id)).label(
+            "badges_given"
+        ),
+        scalar(
+            select(func.count())
+            .select_from(Badge)
+            .join(Project, Project.id == Badge.project_id)
+            .where(live_project)
+        ).label("badges_received"),
+        scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.is_read.is_(False))
+        ).label("unread_notifications"),
+    )
+    return (await session.execute(stmt)).one()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.errors import Conflict, NotFound
+from oxship.kit.clock import utcnow
 from oxship.kit.outbox import outbox_of
 from oxship.models import User
 from oxship.users import repository
@@ -91,21 +93,27 @@ async def typeahead(session: AsyncSession, *, q: str, limit: int) -> Sequence[Us
     return await repository.search_prefix(session, q.strip(), limit=limit)
 
 
+ACTIVE_WINDOW = timedelta(days=30)
+
+
 async def stats(session: AsyncSession, *, user: User) -> dict[str, Any]:
-    """The caller's dashboard counters (domains without rows yet count zero)."""
+    """The caller's dashboard counters, counted from source rows (intros and messages: 0 for now)."""
+    counts = await repository.dashboard_counts(
+        session, user.id, active_since=utcnow() - ACTIVE_WINDOW
+    )
     return {
-        "project_count": user.project_count,
-        "active_projects": user.project_count,
-        "total_proof_score": 0.0,
-        "comment_count": 0,
-        "badges_given": 0,
-        "badges_received": user.badge_count,
+        "project_count": counts.project_count,
+        "active_projects": counts.active_projects,
+        "total_proof_score": round(float(counts.total_proof_score), 2),
+        "comment_count": counts.comment_count,
+        "badges_given": counts.badges_given,
+        "badges_received": counts.badges_received,
         "intros_sent": 0,
         "intros_received": 0,
         "intro_requests_pending": 0,
         "karma": round(user.karma or 0.0, 2),
         "unread_messages": 0,
-        "unread_notifications": 0,
+        "unread_notifications": counts.unread_notifications,
     }
 
 

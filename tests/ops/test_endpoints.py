@@ -85,6 +85,7 @@ BODILESS_ACTIONS = (
     "/downvote",
     "/read",
     "/read-all",
+    "/save/{project_id}",
 )
 
 
@@ -97,6 +98,8 @@ async def test_openapi_lists_every_route_with_schemas(client: httpx.AsyncClient)
             assert ok.get("content"), (method, path)
             if method in {"post", "put", "patch"} and not path.endswith(BODILESS_ACTIONS):
                 assert "requestBody" in op, (method, path)
+    operation_ids = [op["operationId"] for ops in spec["paths"].values() for op in ops.values()]
+    assert len(operation_ids) == len(set(operation_ids)), "duplicate operationId"
     docs = await client.get("/docs")
     assert docs.status_code == 200
     assert "swagger" in docs.text.lower()
@@ -144,3 +147,21 @@ async def test_security_headers_on_api_responses(client: httpx.AsyncClient) -> N
     assert response.headers["x-frame-options"] == "DENY"
     assert response.headers["referrer-policy"] == "no-referrer"
     assert "default-src 'none'" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("settings_overrides", [{"max_body_bytes": 2048}])
+async def test_oversized_body_is_413(client: httpx.AsyncClient) -> None:
+    big = {"email": "a@example.com", "password": "x" * 4000}
+    response = await client.post("/api/auth/login", json=big)
+    assert response.status_code == 413
+    assert response.json()["error"] == "payload_too_large"
+
+
+async def test_nul_characters_are_422_everywhere(client: httpx.AsyncClient) -> None:
+    body = await client.post(
+        "/api/auth/login", json={"email": "a\u0000b@example.com", "password": "pw12345678"}
+    )
+    assert body.status_code == 422
+    assert body.json()["error"] == "validation_error"
+    query = await client.get("/api/users/search", params={"q": "ab\x00c"})
+    assert query.status_code == 422

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 Loader = Callable[[], Awaitable[bytes]]
 
+_VERSION_TTL = 7 * 86_400  # far beyond any entry TTL: an expired version key hides nothing stale
 _REDIS_RETRY_AFTER = 1.0  # seconds a failed Redis is left alone before the next try
 _LOCK_TTL_MS = 5_000
 _LOCK_WAIT_STEPS = 20
@@ -82,11 +83,16 @@ class ResponseCache:
 
     async def close(self) -> None:
         """Stop the listener."""
-        if self._listener is not None:
-            self._listener.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._listener
-            self._listener = None
+        listener, self._listener = self._listener, None
+        if listener is None:
+            return
+        # Cancel until it stops: on Python 3.11, asyncio.wait_for (used by redis-py to send a
+        # command) swallows a cancellation that arrives as its inner call completes.
+        while not listener.done():
+            listener.cancel()
+            await asyncio.wait({listener}, timeout=0.1)
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await listener
 
     @property
     def redis_available(self) -> bool:
@@ -138,14 +144,16 @@ class ResponseCache:
                 async with self.redis.pipeline(transaction=False) as pipe:
                     for ns in names:
                         pipe.incr(self._vkey(ns))
-                    new_versions = await pipe.execute()
+                        pipe.expire(self._vkey(ns), _VERSION_TTL)
+                    new_versions = (await pipe.execute())[::2]
                     message = {"o": self.origin, "v": dict(zip(names, new_versions, strict=True))}
                     await self.redis.publish(self.channel, orjson.dumps(message))
             except (RedisError, OSError) as exc:
                 self._redis_failed(exc)
             else:
                 for ns, version in zip(names, new_versions, strict=True):
-                    self._learn(ns, int(version))
+                    # Our own INCR is authoritative, even below what we knew (a lost version key).
+                    self._versions[ns] = int(version)
                 return
         # Without Redis: move on locally; with Redis configured, replay once it is back.
         for ns in names:

@@ -1,0 +1,1 @@
+"""Threaded comments on projects and votes on comments (API §3.7)."""

@@ -1,0 +1,1 @@
+"""Saved projects: a user's bookmarks (API §3.8)."""
