@@ -91,9 +91,8 @@ async def transaction(runtime: Runtime, *, write: bool = True) -> AsyncIterator[
     if write and runtime.sqlite_writes is not None:
         # Embedded mode is one process: queue writers here, in order, rather than have them poll
         # SQLite's lock (which wakes waiters in bursts and can exceed the busy timeout).
-        async with runtime.sqlite_writes:
-            async with _unit_of_work(runtime, write=True) as session:
-                yield session
+        async with runtime.sqlite_writes, _unit_of_work(runtime, write=True) as session:
+            yield session
         return
     async with _unit_of_work(runtime, write=write) as session:
         yield session
