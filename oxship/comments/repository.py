@@ -6,11 +6,11 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oxship.kit import vote_rows
 from oxship.kit.clock import utcnow
-from oxship.kit.ids import new_id
 from oxship.models import Comment, CommentVote, User
 
 
@@ -181,43 +181,31 @@ async def get_vote(
     session: AsyncSession, *, user_id: uuid.UUID, comment_id: uuid.UUID
 ) -> CommentVote | None:
     """The user's vote on a comment, if any."""
-    stmt = select(CommentVote).where(
-        CommentVote.user_id == user_id, CommentVote.comment_id == comment_id
+    found: CommentVote | None = await vote_rows.find(
+        session, CommentVote, "comment_id", user_id=user_id, target_id=comment_id
     )
-    return (await session.scalars(stmt)).one_or_none()
+    return found
 
 
 async def insert_vote(
     session: AsyncSession, *, user_id: uuid.UUID, comment_id: uuid.UUID, vote_type: str
 ) -> None:
     """Insert a comment vote (the unique (user, comment) constraint backs the caller's row lock)."""
-    now = utcnow()
-    await session.execute(
-        insert(CommentVote).values(
-            id=new_id(),
-            user_id=user_id,
-            comment_id=comment_id,
-            vote_type=vote_type,
-            created_at=now,
-            updated_at=now,
-        )
+    await vote_rows.add(
+        session,
+        CommentVote,
+        "comment_id",
+        user_id=user_id,
+        target_id=comment_id,
+        vote_type=vote_type,
     )
 
 
 async def set_vote_type(session: AsyncSession, vote_id: uuid.UUID, vote_type: str) -> None:
     """Switch a comment vote to the other type."""
-    await session.execute(
-        update(CommentVote)
-        .where(CommentVote.id == vote_id)
-        .values(vote_type=vote_type, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    await vote_rows.switch(session, CommentVote, vote_id, vote_type)
 
 
 async def delete_vote(session: AsyncSession, vote_id: uuid.UUID) -> None:
     """Delete a comment vote."""
-    await session.execute(
-        delete(CommentVote)
-        .where(CommentVote.id == vote_id)
-        .execution_options(synchronize_session=False)
-    )
+    await vote_rows.remove(session, CommentVote, vote_id)

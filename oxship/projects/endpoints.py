@@ -119,14 +119,7 @@ async def feed(
     async def load() -> dict[str, Any]:
         return await listing.page(session, filters=filters, sort=order, params=params)
 
-    return await cached_json(
-        request,
-        cache,
-        namespaces=[FEED],
-        ttl=FEED_TTL,
-        load=load,
-        overlay=_overlay(session, viewer),
-    )
+    return await _serve(request, session, cache, viewer, load)
 
 
 @router.post("", status_code=201, response_model=Envelope[ProjectOut])
@@ -150,28 +143,27 @@ async def leaderboard(
     async def load() -> dict[str, Any]:
         return await listing.leaderboard(session, timeframe=timeframe, limit=limit)
 
-    return await cached_json(
-        request,
-        cache,
-        namespaces=[LEADERBOARD, FEED],
-        ttl=FEED_TTL,
-        load=load,
-        overlay=_overlay(session, viewer),
+    return await _serve(
+        request, session, cache, viewer, load, namespaces=[LEADERBOARD, FEED], ttl=FEED_TTL
     )
 
 
-async def _ranked(
+async def _serve(
     request: Request,
     session: SessionDep,
     cache: CacheDep,
     viewer: User | None,
     load: Callable[[], Awaitable[dict[str, Any]]],
+    *,
+    namespaces: list[str] | None = None,
+    ttl: int = FEED_TTL,
 ) -> Response:
+    """Serve a project list or detail from the cache, with the caller's overlay."""
     return await cached_json(
         request,
         cache,
-        namespaces=[FEED],
-        ttl=FEED_TTL,
+        namespaces=namespaces or [FEED],
+        ttl=ttl,
         load=load,
         overlay=_overlay(session, viewer),
     )
@@ -189,7 +181,7 @@ async def featured_projects(
         )
         return success(items)
 
-    return await _ranked(request, session, cache, viewer, load)
+    return await _serve(request, session, cache, viewer, load)
 
 
 @router.get("/rising-stars", response_model=Envelope[list[ProjectOut]])
@@ -201,7 +193,7 @@ async def rising_stars(
     async def load() -> dict[str, Any]:
         return await listing.rising(session, limit=limit)
 
-    return await _ranked(request, session, cache, viewer, load)
+    return await _serve(request, session, cache, viewer, load)
 
 
 @router.get("/most-requested", response_model=Envelope[list[ProjectOut]])
@@ -216,7 +208,7 @@ async def most_requested(
         )
         return success(items)
 
-    return await _ranked(request, session, cache, viewer, load)
+    return await _serve(request, session, cache, viewer, load)
 
 
 @router.get("/by-category/{category}", response_model=Envelope[list[ProjectOut]])
@@ -236,7 +228,7 @@ async def by_category(
         )
         return success(items)
 
-    return await _ranked(request, session, cache, viewer, load)
+    return await _serve(request, session, cache, viewer, load)
 
 
 @router.get("/{project_id}", response_model=Envelope[ProjectOut])
@@ -252,13 +244,8 @@ async def get_project(
     async def load() -> dict[str, Any]:
         return success(await service.detail(session, project_id))
 
-    return await cached_json(
-        request,
-        cache,
-        namespaces=[project_ns(project_id)],
-        ttl=DETAIL_TTL,
-        load=load,
-        overlay=_overlay(session, viewer),
+    return await _serve(
+        request, session, cache, viewer, load, namespaces=[project_ns(project_id)], ttl=DETAIL_TTL
     )
 
 
@@ -336,13 +323,8 @@ async def user_projects(
             session, filters=FeedFilters(owner_id=user_id), sort="newest", params=params
         )
 
-    return await cached_json(
-        request,
-        cache,
-        namespaces=[user_projects_ns(user_id)],
-        ttl=LIST_TTL,
-        load=load,
-        overlay=_overlay(session, viewer),
+    return await _serve(
+        request, session, cache, viewer, load, namespaces=[user_projects_ns(user_id)], ttl=LIST_TTL
     )
 
 
@@ -362,11 +344,4 @@ async def tagged_projects(
             session, filters=FeedFilters(member_id=user_id), sort="newest", params=params
         )
 
-    return await cached_json(
-        request,
-        cache,
-        namespaces=[TAGGED],
-        ttl=LIST_TTL,
-        load=load,
-        overlay=_overlay(session, viewer),
-    )
+    return await _serve(request, session, cache, viewer, load, namespaces=[TAGGED], ttl=LIST_TTL)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oxship.kit.clock import utcnow
-from oxship.kit.ids import new_id
+from oxship.kit import vote_rows
 from oxship.models import Project, User, Vote
 
 _LIVE_PROJECT = Project.is_deleted.is_(False) & User.is_active.is_(True) & User.deleted_at.is_(None)
@@ -17,42 +16,29 @@ _LIVE_PROJECT = Project.is_deleted.is_(False) & User.is_active.is_(True) & User.
 
 async def get(session: AsyncSession, *, user_id: uuid.UUID, project_id: uuid.UUID) -> Vote | None:
     """The user's vote on a project, if any."""
-    stmt = select(Vote).where(Vote.user_id == user_id, Vote.project_id == project_id)
-    return (await session.scalars(stmt)).one_or_none()
+    found: Vote | None = await vote_rows.find(
+        session, Vote, "project_id", user_id=user_id, target_id=project_id
+    )
+    return found
 
 
 async def insert_vote(
     session: AsyncSession, *, user_id: uuid.UUID, project_id: uuid.UUID, vote_type: str
 ) -> None:
     """Insert a vote (the unique (user, project) constraint backs the caller's row lock)."""
-    now = utcnow()
-    await session.execute(
-        insert(Vote).values(
-            id=new_id(),
-            user_id=user_id,
-            project_id=project_id,
-            vote_type=vote_type,
-            created_at=now,
-            updated_at=now,
-        )
+    await vote_rows.add(
+        session, Vote, "project_id", user_id=user_id, target_id=project_id, vote_type=vote_type
     )
 
 
 async def set_type(session: AsyncSession, vote_id: uuid.UUID, vote_type: str) -> None:
     """Switch a vote to the other type."""
-    await session.execute(
-        update(Vote)
-        .where(Vote.id == vote_id)
-        .values(vote_type=vote_type, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
+    await vote_rows.switch(session, Vote, vote_id, vote_type)
 
 
 async def delete_vote(session: AsyncSession, vote_id: uuid.UUID) -> None:
     """Delete a vote."""
-    await session.execute(
-        delete(Vote).where(Vote.id == vote_id).execution_options(synchronize_session=False)
-    )
+    await vote_rows.remove(session, Vote, vote_id)
 
 
 async def page_of_user(
