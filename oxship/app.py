@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,10 +17,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from oxship import __version__
+from oxship.auth import service as auth_service
 from oxship.auth.endpoints import router as auth_router
 from oxship.comments.endpoints import router as comments_router
 from oxship.config import Settings
-from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unavailable
+from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unauthorized, Unavailable
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
 from oxship.kit.middleware import EdgeMiddleware, InputGuardMiddleware
@@ -27,6 +29,7 @@ from oxship.notifications.endpoints import router as notifications_router
 from oxship.ops.endpoints import router as ops_router
 from oxship.projects.endpoints import router as projects_router
 from oxship.projects.endpoints import users_router as user_projects_router
+from oxship.realtime.server import RealtimeServer
 from oxship.runtime import Runtime
 from oxship.saved.endpoints import router as saved_router
 from oxship.updates.endpoints import router as updates_router
@@ -66,11 +69,25 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.state.runtime = rt
         if owned:
             await rt.start()
+            rt.publisher.sinks.append(realtime.deliver)
+        await realtime.start(rt.redis)
         try:
             yield
         finally:
+            await realtime.close()
             if owned:
                 await rt.close()
+
+    async def authenticate(token: str) -> uuid.UUID | None:
+        rt: Runtime = app.state.runtime
+        async with rt.sessionmaker() as session:
+            try:
+                caller = await auth_service.resolve_caller(session, rt, token=token)
+            except Unauthorized:
+                return None
+        return caller.user.id
+
+    realtime = RealtimeServer(settings, authenticate=authenticate)
 
     app = FastAPI(
         title="oxship",
@@ -80,10 +97,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         generate_unique_id_function=_operation_id,
         default_response_class=JSONBody,
     )
+    app.state.realtime = realtime
     if runtime is not None:
         app.state.runtime = runtime
+        runtime.publisher.sinks.append(realtime.deliver)
     for router in ROUTERS:
         app.include_router(router)
+    app.mount("/socket.io", realtime.asgi)
     _install_error_handlers(app)
     app.add_middleware(InputGuardMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(

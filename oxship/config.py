@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     cache_local_ttl: float = Field(30.0, ge=0, description="max seconds in the per-process tier")
     cache_warmer_enabled: bool = Field(True, description="run the cache warmer job")
     cache_warmer_interval: int = Field(300, ge=5, description="seconds between warmer runs")
+    realtime_queue_limit: int = Field(
+        1_000, ge=10, description="outbound packets queued per socket before dropping"
+    )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body (413)")
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated allowed origins"

@@ -46,6 +46,20 @@ DB_POOL = Gauge(
     registry=REGISTRY,
     multiprocess_mode="livesum",
 )
+SOCKETS_CONNECTED = Gauge(
+    "oxship_sockets_connected",
+    "Socket.IO connections open in this process",
+    registry=REGISTRY,
+    multiprocess_mode="livesum",
+)
+SOCKET_EVENTS = Counter(
+    "oxship_socket_events_total", "Real-time events emitted, by name", ["event"], registry=REGISTRY
+)
+SOCKETS_DROPPED = Counter(
+    "oxship_socket_packets_dropped_total",
+    "Outbound packets dropped because a client's queue was full (slow reader)",
+    registry=REGISTRY,
+)
 JOB_RUNS = Counter(
     "oxship_job_runs_total",
     "Periodic job runs by job and outcome",

@@ -24,7 +24,7 @@ class Event:
     """One real-time event: its name, target room (None = broadcast) and JSON payload."""
 
     name: str
-    room: str | None
+    room: str | list[str] | None
     payload: dict[str, Any]
 
 
@@ -52,8 +52,11 @@ class Outbox:
         for ns in namespaces:
             self._bumps[ns] = None
 
-    def emit(self, name: str, payload: dict[str, Any], *, room: str | None) -> None:
-        """Publish a real-time event once the transaction commits (room None = broadcast)."""
+    def emit(self, name: str, payload: dict[str, Any], *, room: str | list[str] | None) -> None:
+        """Publish a real-time event once the transaction commits (room None = broadcast).
+
+        With a list of rooms, a socket in several of them receives the event once.
+        """
         sink = self._event_sink
         if sink is None:
             return

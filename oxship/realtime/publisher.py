@@ -12,10 +12,24 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from oxship.kit.outbox import Event
+from oxship.kit.outbox import Event, outbox_of
 
 log = logging.getLogger(__name__)
+
+FEED_ROOM = "feed"
+
+
+def user_room(user_id: object) -> str:
+    """The room of one user's sockets."""
+    return f"user:{user_id}"
+
+
+def project_room(project_id: object) -> str:
+    """The room of one project's subscribers."""
+    return f"project:{project_id}"
+
 
 Sink = Callable[[Event], Awaitable[None]]
 
@@ -35,3 +49,13 @@ class Publisher:
                 await sink(event)
             except Exception:
                 log.exception("realtime: sink failed for %s", event.name)
+
+
+def disconnect_user(session: Any, user_id: object) -> None:
+    """After commit, close every socket of this user in every process (a ban, a deletion)."""
+    outbox_of(session).emit("!disconnect", {}, room=user_room(user_id))
+
+
+def leaderboard_changed(session: Any, *kinds: str) -> None:
+    """After commit, tell clients a leaderboard moved (coalesced to once a second)."""
+    outbox_of(session).emit("leaderboard:updated", {"kinds": list(kinds)}, room=None)

@@ -16,6 +16,7 @@ from oxship.notifications import service as notifications
 from oxship.projects import service as projects
 from oxship.projects.cache import project_changed
 from oxship.projects.scoring import upvote_ratio
+from oxship.realtime.publisher import FEED_ROOM, project_room
 from oxship.votes import repository
 from oxship.votes.schemas import user_vote_out
 
@@ -100,8 +101,7 @@ async def _apply(
     }
     event = {**counts, "upvote_ratio": upvote_ratio(upvotes, downvotes)}
     outbox = outbox_of(session)
-    outbox.emit("vote:updated", event, room=f"project:{project.id}")
-    outbox.emit("vote:updated", event, room=None)
+    outbox.emit("vote:updated", event, room=[project_room(project.id), FEED_ROOM])
     return {**counts, "user_vote": plan.vote_type, "action": plan.action}
 
 
