@@ -48,10 +48,12 @@ class Listener:
     def __init__(self) -> None:
         self.client = socketio.AsyncClient(reconnection=False)
         self.events: list[tuple[str, Any]] = []
+        self.times: list[tuple[str, float]] = []  # (event, loop time of arrival)
         self.client.on("*", self._record)
 
     async def _record(self, event: str, data: Any = None) -> None:
         self.events.append((event, data))
+        self.times.append((event, asyncio.get_running_loop().time()))
 
     async def connect(self, url: str, token: str | None = None) -> None:
         """Connect over websocket, with `auth: {token}` when given."""
@@ -70,6 +72,14 @@ class Listener:
                 raise AssertionError(f"{name}: got {self.named(name)} of {count} expected")
             await asyncio.sleep(0.01)
         return self.named(name)
+
+    async def wait_disconnected(self, timeout: float = 3.0) -> None:
+        """Wait until the server closed this socket."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while self.client.connected:
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("the socket is still connected")
+            await asyncio.sleep(0.01)
 
 
 @pytest.fixture
