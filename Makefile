@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?= -n 2
+JS_CLIENT := tests/realtime/js
 
 .PHONY: run test lint fmt install dev clean
 
@@ -22,7 +23,15 @@ $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+## Dev dependencies, plus the locked socket.io-client that tests/realtime/test_js_client.py runs.
 dev: $(VENV)/.dev-installed
+	@if command -v npm >/dev/null 2>&1; then \
+		if [ ! -d $(JS_CLIENT)/node_modules ] || [ $(JS_CLIENT)/package-lock.json -nt $(JS_CLIENT)/node_modules ]; then \
+			npm ci --prefix $(JS_CLIENT) --no-audit --no-fund; \
+		fi; \
+	else \
+		echo "npm not found: install Node.js 18+ (tests/realtime/test_js_client.py fails without it)"; \
+	fi
 
 ## Create the venv, install, migrate, seed demo data into an empty database, serve on :8000.
 run: install
@@ -45,4 +54,4 @@ fmt: dev
 	$(BIN)/ruff format oxship tests migrations bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache $(JS_CLIENT)/node_modules

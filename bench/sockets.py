@@ -63,6 +63,12 @@ def _rss_mib(pid: int) -> dict[str, float]:
     return out
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds used so far by `pid`."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _expect(condition: object, detail: object) -> None:
     if not condition:
         raise RuntimeError(f"unexpected: {detail!r}")
@@ -333,6 +339,7 @@ def main() -> None:
                 for p in pipes:
                     _expect(p.poll(60) and p.recv() == ("spawned",), "client process start")
                 started = time.time()
+                cpu_start = _cpu_s(pid)
                 for p in pipes:
                     p.send("go")
                 ready = []
@@ -348,8 +355,11 @@ def main() -> None:
                         print(f"connect error: {err}", file=sys.stderr)
                 time.sleep(2.0)  # let the server settle (ack writes, GC) before reading RSS
                 rss_connected = _rss_mib(pid)
+                cpu_connect = _cpu_s(pid) - cpu_start
 
                 http.get("/health")  # the HTTP connection is warm; only the vote is timed
+                cpu_before = _cpu_s(pid)
+                clients_before = sum(_cpu_s(pr.pid) for pr in procs if pr.pid)
                 sent = time.time()
                 vote = http.post(
                     "/api/votes",
@@ -365,6 +375,8 @@ def main() -> None:
                     _, got = p.recv()
                     stamps.extend(got)
                 rss_after = _rss_mib(pid)
+                cpu_fanout = _cpu_s(pid) - cpu_before
+                cpu_clients = sum(_cpu_s(pr.pid) for pr in procs if pr.pid) - clients_before
                 for p in pipes:
                     p.send("close")
                 for proc in procs:
@@ -386,6 +398,7 @@ def main() -> None:
     print(f"| connected and subscribed | {connected} of {args.clients} ({failures} failed) |")
     print(f"| time to connect + subscribe all | {connect_s:.1f} s |")
     print(f"| handshakes/s | {connected / connect_s:.0f} |")
+    print(f"| server CPU while connecting | {cpu_connect:.1f} s |")
     print(f"| server RSS idle | {rss_idle['VmRSS']:.0f} MiB |")
     print(f"| server RSS, all connected | {rss_connected['VmRSS']:.0f} MiB |")
     per_conn = (rss_connected["VmRSS"] - rss_idle["VmRSS"]) * 1024 / max(1, connected)
@@ -396,6 +409,8 @@ def main() -> None:
     )
     print(f"| vote HTTP request | {http_ms:.0f} ms |")
     print(f"| received `vote:updated` | {len(latencies)} of {connected} |")
+    print(f"| server CPU, vote + fan-out | {cpu_fanout:.2f} s |")
+    print(f"| client CPU (all processes), fan-out | {cpu_clients:.2f} s |")
     if latencies:
         print(f"| fan-out p50 | {statistics.median(latencies):.0f} ms |")
         print(f"| fan-out p99 | {_percentile(latencies, 99):.0f} ms |")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.db import transaction
 from oxship.kit.metrics import SOCKETS_DROPPED
@@ -20,6 +22,13 @@ pytestmark = pytest.mark.committed
 
 class Boom(Exception):
     """Raised to roll a transaction back."""
+
+
+async def _rolled_back(runtime: Runtime, action: Callable[[AsyncSession], None]) -> None:
+    """Run `action` in a transaction that then fails (and so rolls back)."""
+    async with transaction(runtime) as session:
+        action(session)
+        raise Boom
 
 
 async def test_disconnect_user_closes_that_users_sockets_only(
@@ -48,9 +57,7 @@ async def test_disconnect_user_in_a_rolled_back_transaction_does_nothing(
     socket = await listeners(live_url, actor.access)
 
     with pytest.raises(Boom):
-        async with transaction(runtime) as session:
-            publisher.disconnect_user(session, actor.user.id)
-            raise Boom
+        await _rolled_back(runtime, lambda s: publisher.disconnect_user(s, actor.user.id))
 
     await asyncio.sleep(0.3)
     assert socket.client.connected
@@ -86,9 +93,7 @@ async def test_a_rolled_back_leaderboard_change_emits_nothing(
 ) -> None:
     socket = await listeners(live_url)
     with pytest.raises(Boom):
-        async with transaction(runtime) as session:
-            publisher.leaderboard_changed(session, "projects")
-            raise Boom
+        await _rolled_back(runtime, lambda s: publisher.leaderboard_changed(s, "projects"))
     await asyncio.sleep(0.3)
     assert socket.named("leaderboard:updated") == []
 

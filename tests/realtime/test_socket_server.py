@@ -39,7 +39,8 @@ async def test_vote_reaches_project_subscribers_only(
     subscriber = await listeners(live_url)
     bystander = await listeners(live_url)
     assert await subscriber.client.call("subscribe", {"project_id": pid}) == {
-        "ok": True, "room": f"project:{pid}"
+        "ok": True,
+        "room": f"project:{pid}",
     }
     await bystander.client.call("subscribe", {"project_id": other})
     voter = await users.actor()

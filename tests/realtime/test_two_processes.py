@@ -44,7 +44,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         with log.open("wb") as out:
-            self.process = subprocess.Popen(  # noqa: ASYNC220 (started once, not awaited)
+            self.process = subprocess.Popen(
                 [sys.executable, "-m", "oxship", "serve", "--port", str(self.port)],
                 cwd=ROOT,
                 env=env,
@@ -58,7 +58,7 @@ class Server:
             if self.process.poll() is not None:
                 break
             with contextlib.suppress(httpx.HTTPError):
-                if (await http.get(f"{self.url}/api/health")).status_code == 200:
+                if (await http.get(f"{self.url}/health")).status_code == 200:
                     return
             await asyncio.sleep(0.1)
         raise AssertionError(f"server on {self.port} did not start:\n{self.log.read_text()}")
