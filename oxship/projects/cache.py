@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.kit.outbox import outbox_of
+from oxship.realtime.publisher import leaderboard_changed
 
 FEED = "feed"
 LEADERBOARD = "leaderboard"
@@ -37,4 +38,5 @@ def project_changed(
     names = [project_ns(project_id)]
     if lists:
         names += [FEED, LEADERBOARD, user_projects_ns(owner_id), TAGGED]
+        leaderboard_changed(session, "projects", "users")
     outbox_of(session).bump(*names)

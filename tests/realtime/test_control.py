@@ -15,6 +15,7 @@ from oxship.realtime import publisher
 from oxship.realtime.server import LEADERBOARD_INTERVAL, BoundedQueue, RealtimeServer
 from oxship.runtime import Runtime
 from tests.conftest import make_settings
+from tests.factories.projects import ProjectFactory
 from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.committed
@@ -122,3 +123,18 @@ def test_every_socket_gets_a_bounded_queue_of_the_configured_limit(database_url:
     queue = server.sio.eio.create_queue()
     assert isinstance(queue, BoundedQueue)
     assert queue.limit == 17
+
+
+async def test_a_vote_announces_a_leaderboard_change(
+    users: UserFactory, projects: ProjectFactory, runtime: Runtime
+) -> None:
+    owner = await users.user()
+    pid = (await projects.project(owner))["id"]
+    voter = await users.actor()
+
+    response = await voter.client.post("/api/votes", json={"project_id": pid, "vote_type": "up"})
+
+    assert response.status_code == 200
+    changes = [e for e in runtime.publisher.recent if e.name == "leaderboard:updated"]
+    assert changes
+    assert set(changes[-1].payload["kinds"]) == {"projects", "users"}
