@@ -93,12 +93,14 @@ class Runtime:
     async def start(self) -> None:
         """Open connections and background listeners."""
         await self.cache.start()
+        self.publisher.start()
         pool = self.engine.pool
         if hasattr(pool, "checkedout") and hasattr(pool, "size"):
             metrics.set_pool_probe(lambda: {"in_use": pool.checkedout(), "size": pool.size()})
 
     async def close(self) -> None:
         """Release everything."""
+        await self.publisher.close()
         await self.cache.close()
         metrics.set_pool_probe(None)
         if self.redis is not None:

@@ -122,9 +122,7 @@ class EngagementRows:
 ANY_ROOM = "*"
 
 
-def events(
-    runtime: Runtime, name: str, *, room: str | list[str] | None = ANY_ROOM
-) -> list[Event]:
+def events(runtime: Runtime, name: str, *, room: str | list[str] | None = ANY_ROOM) -> list[Event]:
     """Published events called `name` (in room `room` when given; None = broadcast)."""
     found = [e for e in runtime.publisher.recent if e.name == name]
     if room != ANY_ROOM:
