@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -71,6 +72,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             await rt.start()
             rt.publisher.sinks.append(realtime.deliver)
         await realtime.start(rt.redis)
+        thresholds = settings.gc_threshold_values
+        if thresholds is not None:
+            # Fewer, later collections: with thousands of sockets the heap holds ~1 GB of
+            # long-lived objects, and default thresholds trigger full passes over it mid-fan-out
+            # (measured in docs/benchmarks.md). Startup objects are frozen out of every pass.
+            gc.set_threshold(*thresholds)
+            gc.freeze()
         try:
             yield
         finally:

@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     cache_local_ttl: float = Field(30.0, ge=0, description="max seconds in the per-process tier")
     cache_warmer_enabled: bool = Field(True, description="run the cache warmer job")
     cache_warmer_interval: int = Field(300, ge=5, description="seconds between warmer runs")
+    gc_thresholds: str = Field(
+        "100000,50,1000",
+        description="CPython gc thresholds (gen0,gen1,gen2) set at startup; empty keeps Python's",
+    )
     realtime_queue_limit: int = Field(
         1_000, ge=10, description="outbound packets queued per socket before dropping"
     )
@@ -94,6 +98,23 @@ class Settings(BaseSettings):
         except ValueError as exc:
             raise ValueError(f"not a rate limit such as '5/minute': {value!r}") from exc
         return value
+
+    @field_validator("gc_thresholds")
+    @classmethod
+    def _valid_gc(cls, value: str) -> str:
+        if value.strip():
+            parts = value.split(",")
+            if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
+                raise ValueError("three non-negative integers such as '100000,50,1000'")
+        return value
+
+    @property
+    def gc_threshold_values(self) -> tuple[int, int, int] | None:
+        """The parsed gc thresholds, or None to keep Python's defaults."""
+        if not self.gc_thresholds.strip():
+            return None
+        a, b, c = (int(p) for p in self.gc_thresholds.split(","))
+        return a, b, c
 
     @model_validator(mode="after")
     def _refuse_default_secrets(self) -> Settings:

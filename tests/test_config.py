@@ -52,3 +52,13 @@ def test_rate_limit_settings_must_parse(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("RATE_LIMIT_LOGIN_IP", "banana")
     with pytest.raises(ValidationError, match="rate limit"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_gc_thresholds_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GC_THRESHOLDS", "5000,20,30")
+    assert Settings(_env_file=None).gc_threshold_values == (5000, 20, 30)  # type: ignore[call-arg]
+    monkeypatch.setenv("GC_THRESHOLDS", "")
+    assert Settings(_env_file=None).gc_threshold_values is None  # type: ignore[call-arg]
+    monkeypatch.setenv("GC_THRESHOLDS", "1,2")
+    with pytest.raises(ValidationError, match="gc_thresholds"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
