@@ -169,12 +169,9 @@ async def caller_votes(
     session: AsyncSession, user_id: uuid.UUID, comment_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
     """The caller's vote type on each of these comments (1 statement)."""
-    if not comment_ids:
-        return {}
-    stmt = select(CommentVote.comment_id, CommentVote.vote_type).where(
-        CommentVote.user_id == user_id, CommentVote.comment_id.in_(comment_ids)
+    return await vote_rows.types_for(
+        session, CommentVote, "comment_id", user_id=user_id, target_ids=comment_ids
     )
-    return {row.comment_id: row.vote_type for row in await session.execute(stmt)}
 
 
 async def get_vote(

@@ -6,6 +6,7 @@ The model is passed in, so the kit stays domain-free; `target` names the model's
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -53,3 +54,19 @@ async def remove(session: AsyncSession, model: Any, vote_id: uuid.UUID) -> None:
     await session.execute(
         delete(model).where(model.id == vote_id).execution_options(synchronize_session=False)
     )
+
+
+async def types_for(
+    session: AsyncSession,
+    model: Any,
+    target: str,
+    *,
+    user_id: uuid.UUID,
+    target_ids: Sequence[uuid.UUID],
+) -> dict[uuid.UUID, str]:
+    """The user's vote type on each of these targets, in one statement."""
+    if not target_ids:
+        return {}
+    column = getattr(model, target)
+    stmt = select(column, model.vote_type).where(model.user_id == user_id, column.in_(target_ids))
+    return {row[0]: row[1] for row in await session.execute(stmt)}

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Row, delete, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oxship.kit import vote_rows
 from oxship.kit.clock import utcnow
 from oxship.kit.sql import insert_ignoring_conflicts, like_escape
 from oxship.models import (
@@ -355,12 +356,9 @@ async def caller_votes(
     session: AsyncSession, user_id: uuid.UUID, project_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, str]:
     """The caller's vote type on each of these projects."""
-    if not project_ids:
-        return {}
-    stmt = select(Vote.project_id, Vote.vote_type).where(
-        Vote.user_id == user_id, Vote.project_id.in_(project_ids)
+    return await vote_rows.types_for(
+        session, Vote, "project_id", user_id=user_id, target_ids=project_ids
     )
-    return {row.project_id: row.vote_type for row in await session.execute(stmt)}
 
 
 async def caller_saved(
