@@ -192,6 +192,10 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(OSError)
     async def connection_error(_: Request, exc: OSError) -> JSONBody:
+        # Network errors from a driver (asyncpg raises plain OSError on a refused connect) are a
+        # 503; local file-system errors are bugs and stay 500s.
+        if isinstance(exc, FileNotFoundError | PermissionError | IsADirectoryError):
+            raise exc
         log.warning("dependency unreachable: %s", exc)
         return _error(Unavailable("A backing service is unavailable, try again shortly"))
 

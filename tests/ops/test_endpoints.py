@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -105,9 +103,7 @@ async def test_openapi_lists_every_route_with_schemas(client: httpx.AsyncClient)
     assert "swagger" in docs.text.lower()
 
 
-async def test_unexpected_exception_is_a_500_envelope_without_trace(
-    app: FastAPI, make_client: Callable[..., httpx.AsyncClient]
-) -> None:
+async def test_unexpected_exception_is_a_500_envelope_without_trace(app: FastAPI) -> None:
     async def explode() -> None:
         raise RuntimeError("secret internals /etc/passwd")
 
@@ -165,3 +161,24 @@ async def test_nul_characters_are_422_everywhere(client: httpx.AsyncClient) -> N
     assert body.json()["error"] == "validation_error"
     query = await client.get("/api/users/search", params={"q": "ab\x00c"})
     assert query.status_code == 422
+
+
+async def test_network_errors_are_503_and_file_errors_stay_500(app: FastAPI) -> None:
+    async def unreachable() -> None:
+        raise ConnectionRefusedError(111, "Connect call failed")
+
+    async def missing_file() -> None:
+        raise FileNotFoundError("/nope")
+
+    app.add_api_route("/unreachable", unreachable)
+    app.add_api_route("/missing-file", missing_file)
+    raw = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, raise_app_exceptions=False), base_url="http://t"
+    )
+    async with raw:
+        down = await raw.get("/unreachable")
+        bug = await raw.get("/missing-file")
+    assert down.status_code == 503
+    assert down.json()["error"] == "unavailable"
+    assert bug.status_code == 500
+    assert bug.json()["error"] == "internal_error"
