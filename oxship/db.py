@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any
 
+import orjson
 from fastapi import Depends, Request
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import (
@@ -28,6 +29,8 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     if url.startswith("sqlite"):
         engine = create_async_engine(
             url,
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             pool_timeout=settings.db_pool_timeout,
@@ -44,6 +47,8 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     }
     return create_async_engine(
         url,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
@@ -51,6 +56,11 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
         pool_recycle=1800,
         connect_args=connect_args,
     )
+
+
+def _json_dumps(value: Any) -> str:
+    """JSON columns are encoded with orjson (several times faster than the stdlib)."""
+    return orjson.dumps(value).decode()
 
 
 def _make_sqlite_transactional(engine: AsyncEngine) -> None:
