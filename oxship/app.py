@@ -20,12 +20,15 @@ from starlette.middleware.cors import CORSMiddleware
 from oxship import __version__
 from oxship.auth import service as auth_service
 from oxship.auth.endpoints import router as auth_router
+from oxship.chains import service as chains_service
+from oxship.chains.endpoints import router as chains_router
 from oxship.comments.endpoints import router as comments_router
 from oxship.config import Settings
 from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unauthorized, Unavailable
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
 from oxship.kit.middleware import EdgeMiddleware, InputGuardMiddleware
+from oxship.models import User
 from oxship.notifications.endpoints import router as notifications_router
 from oxship.ops.endpoints import router as ops_router
 from oxship.projects.endpoints import router as projects_router
@@ -50,6 +53,7 @@ ROUTERS = (
     updates_router,
     saved_router,
     notifications_router,
+    chains_router,
 )
 
 
@@ -95,7 +99,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 return None
         return caller.user.id
 
-    realtime = RealtimeServer(settings, authenticate=authenticate)
+    async def chain_room(user_id: uuid.UUID | None, slug: str) -> str | None:
+        rt: Runtime = app.state.runtime
+        async with rt.sessionmaker() as session:
+            user = await session.get(User, user_id) if user_id is not None else None
+            return await chains_service.room_for(session, user, slug)
+
+    realtime = RealtimeServer(settings, authenticate=authenticate, chain_room=chain_room)
 
     app = FastAPI(
         title="oxship",

@@ -1,6 +1,7 @@
 """Every SQLAlchemy model, imported here so the metadata is complete (Alembic, tests)."""
 
 from oxship.models.base import Base
+from oxship.models.chain import Chain, ChainFollower
 from oxship.models.engagement import Badge, Comment, CommentVote, Notification, Vote
 from oxship.models.mail import MailMessage
 from oxship.models.project import (
@@ -17,6 +18,8 @@ __all__ = [
     "AuthSession",
     "Badge",
     "Base",
+    "Chain",
+    "ChainFollower",
     "Comment",
     "CommentVote",
     "MailMessage",

@@ -84,6 +84,7 @@ BODILESS_ACTIONS = (
     "/read",
     "/read-all",
     "/save/{project_id}",
+    "/follow",
 )
 
 

@@ -1,0 +1,1 @@
+"""Chains: communities that collect projects (API §3.11)."""

@@ -1,0 +1,207 @@
+"""SQL for chains and their followers."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Text, cast, delete, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oxship.chains.filters import ChainFilters
+from oxship.kit.clock import utcnow
+from oxship.kit.sql import dialect_name, insert_ignoring_conflicts
+from oxship.models import Chain, ChainFollower, User
+
+TRENDING = 0.6 * Chain.project_count + 0.3 * Chain.follower_count + 0.1 * Chain.view_count
+SORTS: dict[str, tuple[Any, ...]] = {
+    "trending": (TRENDING.desc(), Chain.created_at.desc(), Chain.id.desc()),
+    "newest": (Chain.created_at.desc(), Chain.id.desc()),
+    "most_projects": (Chain.project_count.desc(), Chain.created_at.desc(), Chain.id.desc()),
+    "most_followers": (Chain.follower_count.desc(), Chain.created_at.desc(), Chain.id.desc()),
+    "alphabetical": (Chain.name_key.asc(), Chain.id.asc()),
+}
+
+
+def _followed_by(user_id: uuid.UUID) -> ColumnElement[bool]:
+    return exists().where(ChainFollower.chain_id == Chain.id, ChainFollower.user_id == user_id)
+
+
+def _where(filters: ChainFilters, dialect: str) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [Chain.is_deleted.is_(False)]
+    if filters.visibility == "mine" and filters.viewer_id is not None:
+        conds.append(or_(Chain.creator_id == filters.viewer_id, _followed_by(filters.viewer_id)))
+    elif filters.visibility != "all":
+        conds.append(Chain.is_public.is_(True))
+    if filters.search:
+        pattern = f"%{filters.search.strip().lower()}%"
+        conds.append(or_(Chain.name_key.like(pattern), func.lower(Chain.description).like(pattern)))
+    if filters.category:
+        conds.append(_has_category(filters.category.strip().lower(), dialect))
+    if filters.featured is not None:
+        conds.append(Chain.is_featured.is_(filters.featured))
+    if filters.creator_id is not None:
+        conds.append(Chain.creator_id == filters.creator_id)
+    if filters.followed_by is not None:
+        conds.append(_followed_by(filters.followed_by))
+    return conds
+
+
+SEP = "\x1f"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _has_category(category: str, dialect: str) -> ColumnElement[bool]:
+    """Case-insensitive membership: `text[]` on PostgreSQL, a JSON array on SQLite."""
+    if dialect == "postgresql":
+        joined = func.concat(SEP, func.lower(func.array_to_string(Chain.categories, SEP)), SEP)
+        return joined.like(f"%{SEP}{_escape(category)}{SEP}%", escape="\\")
+    quoted = _escape(json.dumps(category))  # the JSON text of the element, quotes included
+    return func.lower(cast(Chain.categories, Text)).like(f"%{quoted}%", escape="\\")
+
+
+def _rows() -> Any:
+    return select(Chain, User.username, User.display_name, User.avatar_url).join(
+        User, User.id == Chain.creator_id, isouter=True
+    )
+
+
+async def page(
+    session: AsyncSession, *, filters: ChainFilters, sort: str, offset: int, limit: int
+) -> tuple[list[Any], int]:
+    """(Chain, username, display_name, avatar_url) rows of one page, and the total."""
+    conds = _where(filters, dialect_name(session))
+    total = int(
+        (await session.execute(select(func.count()).select_from(Chain).where(*conds))).scalar_one()
+    )
+    stmt = _rows().where(*conds).order_by(*SORTS[sort]).offset(offset).limit(limit)
+    return list((await session.execute(stmt)).all()), total
+
+
+async def top(session: AsyncSession, *, filters: ChainFilters, limit: int) -> list[Any]:
+    """The first `limit` rows by trending."""
+    stmt = (
+        _rows()
+        .where(*_where(filters, dialect_name(session)))
+        .order_by(*SORTS["trending"])
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).all())
+
+
+async def by_slug(session: AsyncSession, slug: str) -> Any | None:
+    """The live chain row with that slug, with its creator's card fields."""
+    stmt = _rows().where(Chain.slug == slug, Chain.is_deleted.is_(False))
+    return (await session.execute(stmt)).first()
+
+
+async def live_by_slug(session: AsyncSession, slug: str) -> Chain | None:
+    """The live chain with that slug."""
+    stmt = select(Chain).where(Chain.slug == slug, Chain.is_deleted.is_(False))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def name_taken(
+    session: AsyncSession, name_key: str, *, except_id: uuid.UUID | None = None
+) -> bool:
+    """Whether another chain (deleted ones included: the constraint covers them) has the name."""
+    stmt = select(Chain.id).where(Chain.name_key == name_key)
+    if except_id is not None:
+        stmt = stmt.where(Chain.id != except_id)
+    return (await session.execute(stmt)).first() is not None
+
+
+async def slugs_like(session: AsyncSession, base: str) -> set[str]:
+    """Existing slugs equal to `base` or `base-…`."""
+    stmt = select(Chain.slug).where(or_(Chain.slug == base, Chain.slug.like(f"{base}-%")))
+    return set((await session.execute(stmt)).scalars().all())
+
+
+async def followed_ids(
+    session: AsyncSession, user_id: uuid.UUID, chain_ids: list[uuid.UUID]
+) -> set[uuid.UUID]:
+    """Which of the chains the user follows (one statement)."""
+    if not chain_ids:
+        return set()
+    stmt = select(ChainFollower.chain_id).where(
+        ChainFollower.user_id == user_id, ChainFollower.chain_id.in_(chain_ids)
+    )
+    return set((await session.execute(stmt)).scalars().all())
+
+
+async def is_follower(session: AsyncSession, chain_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether the user follows the chain."""
+    stmt = select(ChainFollower.chain_id).where(
+        ChainFollower.chain_id == chain_id, ChainFollower.user_id == user_id
+    )
+    return (await session.execute(stmt)).first() is not None
+
+
+async def insert_follower(session: AsyncSession, chain_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Follow unless the primary key says so already; True when new."""
+    stmt = insert_ignoring_conflicts(
+        session, ChainFollower, {"chain_id": chain_id, "user_id": user_id, "created_at": utcnow()}
+    )
+    result = await session.execute(stmt)
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def delete_follower(session: AsyncSession, chain_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Unfollow; False when the user did not follow."""
+    result = await session.execute(
+        delete(ChainFollower).where(
+            ChainFollower.chain_id == chain_id, ChainFollower.user_id == user_id
+        )
+    )
+    return bool(getattr(result, "rowcount", 0))
+
+
+async def add_to_counters(session: AsyncSession, chain_id: uuid.UUID, **deltas: int) -> Any:
+    """Move counters in SQL; the new values, in the order given."""
+    values = {name: getattr(Chain, name) + delta for name, delta in deltas.items()}
+    stmt = (
+        update(Chain)
+        .where(Chain.id == chain_id)
+        .values(**values)
+        .returning(*(getattr(Chain, name) for name in deltas))
+        .execution_options(synchronize_session=False)
+    )
+    return (await session.execute(stmt)).one()
+
+
+async def followers_page(
+    session: AsyncSession, chain_id: uuid.UUID, *, offset: int, limit: int
+) -> tuple[list[Any], int]:
+    """(id, username, display_name, avatar_url, followed_at) of active followers, newest first."""
+    conds = (
+        ChainFollower.chain_id == chain_id,
+        User.is_active.is_(True),
+        User.deleted_at.is_(None),
+    )
+    total_stmt = (
+        select(func.count())
+        .select_from(ChainFollower)
+        .join(User, User.id == ChainFollower.user_id)
+        .where(*conds)
+    )
+    total = int((await session.execute(total_stmt)).scalar_one())
+    stmt = (
+        select(
+            User.id,
+            User.username,
+            User.display_name,
+            User.avatar_url,
+            ChainFollower.created_at.label("followed_at"),
+        )
+        .select_from(ChainFollower)
+        .join(User, User.id == ChainFollower.user_id)
+        .where(*conds)
+        .order_by(ChainFollower.created_at.desc(), User.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).all()), total

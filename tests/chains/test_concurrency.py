@@ -1,0 +1,44 @@
+"""Follows under concurrency: `follower_count` equals the rows."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from oxship.models import Chain, ChainFollower
+from oxship.runtime import Runtime
+from tests.chains.conftest import make_chain
+from tests.factories.users import UserFactory
+
+pytestmark = pytest.mark.committed
+
+
+async def test_thirty_concurrent_follows_count_thirty(users: UserFactory, runtime: Runtime) -> None:
+    owner = await users.actor()
+    chain = await make_chain(owner.client, "Busy chain")
+    fans = [await users.actor() for _ in range(30)]
+    responses = await asyncio.gather(
+        *(fan.client.post(f"/api/chains/{chain['slug']}/follow") for fan in fans)
+    )
+    assert {r.status_code for r in responses} == {200}, [r.text for r in responses]
+    async with runtime.sessionmaker() as session:
+        rows = await session.scalar(select(func.count()).select_from(ChainFollower))
+        count = await session.scalar(select(Chain.follower_count))
+    assert (rows, count) == (30, 30)
+
+
+async def test_concurrent_duplicate_follows_make_one_row(
+    users: UserFactory, runtime: Runtime
+) -> None:
+    owner = await users.actor()
+    chain = await make_chain(owner.client, "Double chain")
+    fan = await users.actor()
+    responses = await asyncio.gather(
+        *(fan.client.post(f"/api/chains/{chain['slug']}/follow") for _ in range(8))
+    )
+    assert sorted(r.status_code for r in responses) == [200] + [409] * 7
+    async with runtime.sessionmaker() as session:
+        count = await session.scalar(select(Chain.follower_count))
+    assert count == 1
