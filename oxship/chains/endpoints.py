@@ -11,17 +11,26 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, CurrentUser, OptionalUser
-from oxship.chains import service
-from oxship.chains.cache import CHAINS, LIST_TTL
+from oxship.chains import membership, service
+from oxship.chains.cache import CHAINS, LIST_TTL, chain_ns
 from oxship.chains.filters import ChainFilters
 from oxship.chains.schemas import (
     ChainCreate,
     ChainDetailOut,
     ChainFollowerOut,
     ChainOut,
+    ChainProjectAdd,
+    ChainProjectAddOut,
+    ChainProjectApprove,
+    ChainProjectOut,
+    ChainProjectPin,
+    ChainProjectReject,
+    ChainProjectRemovedOut,
+    ChainProjectRequestOut,
     ChainUpdate,
     FeatureStateOut,
     FollowStateOut,
+    PinStateOut,
 )
 from oxship.db import SessionDep
 from oxship.kit.cache import CacheDep, cached_json
@@ -36,6 +45,8 @@ from oxship.kit.envelope import (
 )
 from oxship.kit.pagination import Pagination
 from oxship.models import User
+from oxship.projects import listing
+from oxship.projects.cache import FEED
 
 router = APIRouter(prefix="/api/chains", tags=["chains"], responses=ERROR_RESPONSES)
 
@@ -212,3 +223,176 @@ async def chain_followers(
 async def feature_chain(slug: str, session: SessionDep, admin: AdminUser) -> JSONBody:
     """Toggle featured (admin)."""
     return ok(await service.toggle_feature(session, slug=slug, admin=admin))
+
+
+@router.post(
+    "/{slug}/projects",
+    status_code=201,
+    response_model=Envelope[ChainProjectAddOut],
+    responses={
+        202: {"model": Envelope[ChainProjectAddOut], "description": "Request pending"},
+        409: {"model": ErrorOut, "description": "Already in, pending, or 5 chains reached"},
+    },
+)
+async def add_chain_project(
+    slug: str, body: ChainProjectAdd, session: SessionDep, user: CurrentUser
+) -> JSONBody:
+    """Add your project (201) or request it (202) when the chain requires approval."""
+    status, data = await membership.add(
+        session, slug=slug, user=user, project_id=body.project_id, message=body.message
+    )
+    message = "Project added" if status == 201 else "Request sent"
+    return ok(data, message=message, status_code=status)
+
+
+@router.delete("/{slug}/projects/{project_id}", response_model=Envelope[ChainProjectRemovedOut])
+async def remove_chain_project(
+    slug: str, project_id: uuid.UUID, session: SessionDep, user: CurrentUser
+) -> JSONBody:
+    """Remove a project (its owner, the chain owner or an admin)."""
+    data = await membership.remove(session, slug=slug, user=user, project_id=project_id)
+    return ok(data, message="Project removed")
+
+
+@router.post("/{slug}/projects/{project_id}/pin", response_model=Envelope[PinStateOut])
+async def pin_chain_project(
+    slug: str,
+    project_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    body: ChainProjectPin | None = None,
+) -> JSONBody:
+    """Toggle a project's pin, or set it with `{is_pinned}` (chain owner)."""
+    target = body.is_pinned if body else None
+    data = await membership.toggle_pin(
+        session, slug=slug, user=user, project_id=project_id, target=target
+    )
+    return ok(data)
+
+
+class RequestStatus(StrEnum):
+    """Request states."""
+
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+@router.get("/{slug}/requests", response_model=PageEnvelope[ChainProjectRequestOut])
+async def chain_requests(
+    slug: str,
+    session: SessionDep,
+    user: CurrentUser,
+    params: Pagination,
+    status: RequestStatus | None = None,
+) -> JSONBody:
+    """The chain's project requests, newest first (chain owner)."""
+    body = await membership.requests(
+        session, slug=slug, user=user, status=status.value if status else None, params=params
+    )
+    return JSONBody(body, headers=PRIVATE)
+
+
+@router.post(
+    "/{slug}/requests/{request_id}/approve",
+    response_model=Envelope[ChainProjectRequestOut],
+    responses={409: {"model": ErrorOut, "description": "Already decided"}},
+)
+async def approve_request(
+    slug: str,
+    request_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    body: ChainProjectApprove | None = None,
+) -> JSONBody:
+    """Approve a pending request (chain owner); the project joins the chain."""
+    note = body.message if body else None
+    data = await membership.approve(session, slug=slug, user=user, request_id=request_id, note=note)
+    return ok(data, message="Request approved")
+
+
+@router.post(
+    "/{slug}/requests/{request_id}/reject",
+    response_model=Envelope[ChainProjectRequestOut],
+    responses={409: {"model": ErrorOut, "description": "Already decided"}},
+)
+async def reject_request(
+    slug: str,
+    request_id: uuid.UUID,
+    session: SessionDep,
+    user: CurrentUser,
+    body: ChainProjectReject | None = None,
+) -> JSONBody:
+    """Reject a pending request with an optional reason (chain owner)."""
+    reason = body.reason if body else None
+    data = await membership.reject(
+        session, slug=slug, user=user, request_id=request_id, reason=reason
+    )
+    return ok(data, message="Request rejected")
+
+
+class ChainProjectSort(StrEnum):
+    """Chain project list orders (pinned always first)."""
+
+    TRENDING = "trending"
+    NEWEST = "newest"
+    TOP_RATED = "top_rated"
+    MOST_VOTED = "most_voted"
+
+
+@router.get("/{slug}/projects", response_model=PageEnvelope[ChainProjectOut])
+async def chain_projects(
+    slug: str,
+    request: Request,
+    session: SessionDep,
+    cache: CacheDep,
+    viewer: OptionalUser,
+    params: Pagination,
+    sort: ChainProjectSort = ChainProjectSort.TRENDING,
+    tech_stack: Annotated[
+        list[str] | None, Query(max_length=10, description="repeatable or comma list; all match")
+    ] = None,
+    min_proof_score: Annotated[float | None, Query(ge=0, le=100)] = None,
+    pinned_only: bool = False,
+) -> Response:
+    """A chain's projects, pinned first (same visibility as the chain)."""
+    chain = await membership.chain_for_projects(session, slug=slug, viewer=viewer)
+    techs = [t.strip() for value in tech_stack or () for t in value.split(",") if t.strip()][:10]
+
+    async def load() -> dict[str, Any]:
+        return await membership.projects_page(
+            session,
+            chain=chain,
+            sort=sort.value,
+            tech_stack=techs,
+            min_proof_score=min_proof_score,
+            pinned_only=pinned_only,
+            params=params,
+        )
+
+    overlay = _project_overlay(session, viewer)
+    if not chain.is_public:  # never in a shared entry
+        body = await load()
+        if overlay is not None:
+            await overlay(body)
+        return JSONBody(body, headers=PRIVATE)
+    return await cached_json(
+        request,
+        cache,
+        namespaces=[chain_ns(chain.id), FEED],
+        ttl=LIST_TTL,
+        load=load,
+        overlay=overlay,
+    )
+
+
+def _project_overlay(
+    session: SessionDep, viewer: User | None
+) -> Callable[[dict[str, Any]], Awaitable[None]] | None:
+    if viewer is None:
+        return None
+
+    async def apply(envelope: dict[str, Any]) -> None:
+        await listing.overlay_caller(session, viewer, envelope)
+
+    return apply

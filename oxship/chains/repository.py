@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oxship.chains.filters import ChainFilters
 from oxship.kit.clock import utcnow
 from oxship.kit.sql import dialect_name, insert_ignoring_conflicts
-from oxship.models import Chain, ChainFollower, User
+from oxship.models import Chain, ChainFollower, ChainProject, ChainProjectRequest, Project, User
+from oxship.projects.repository import SORTS as PROJECT_SORTS
+from oxship.projects.repository import FeedFilters, feed_conditions
 
 TRENDING = 0.6 * Chain.project_count + 0.3 * Chain.follower_count + 0.1 * Chain.view_count
 SORTS: dict[str, tuple[Any, ...]] = {
@@ -201,6 +203,145 @@ async def followers_page(
         .join(User, User.id == ChainFollower.user_id)
         .where(*conds)
         .order_by(ChainFollower.created_at.desc(), User.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).all()), total
+
+
+async def membership(
+    session: AsyncSession, chain_id: uuid.UUID, project_id: uuid.UUID
+) -> ChainProject | None:
+    """The project's row in the chain, if any."""
+    return await session.get(ChainProject, (chain_id, project_id))
+
+
+async def chain_count_of_project(session: AsyncSession, project_id: uuid.UUID) -> int:
+    """How many chains the project is in."""
+    stmt = (
+        select(func.count()).select_from(ChainProject).where(ChainProject.project_id == project_id)
+    )
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def pending_request(
+    session: AsyncSession, chain_id: uuid.UUID, project_id: uuid.UUID
+) -> ChainProjectRequest | None:
+    """The pending request for the pair, if any."""
+    stmt = select(ChainProjectRequest).where(
+        ChainProjectRequest.chain_id == chain_id,
+        ChainProjectRequest.project_id == project_id,
+        ChainProjectRequest.status == "pending",
+    )
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def insert_membership(
+    session: AsyncSession,
+    chain_id: uuid.UUID,
+    project_id: uuid.UUID,
+    added_by: uuid.UUID | None,
+) -> tuple[ChainProject, int]:
+    """Add the project to the chain and move `project_count` in SQL; the row and the count."""
+    row = ChainProject(
+        chain_id=chain_id,
+        project_id=project_id,
+        added_by=added_by,
+        added_at=utcnow(),
+        is_pinned=False,
+    )
+    session.add(row)
+    await session.flush()
+    (count,) = await add_to_counters(session, chain_id, project_count=1)
+    return row, int(count)
+
+
+async def delete_membership(
+    session: AsyncSession, chain_id: uuid.UUID, project_id: uuid.UUID
+) -> int | None:
+    """Remove the project from the chain and move `project_count`; the count, None when absent."""
+    result = await session.execute(
+        delete(ChainProject).where(
+            ChainProject.chain_id == chain_id, ChainProject.project_id == project_id
+        )
+    )
+    if not getattr(result, "rowcount", 0):
+        return None
+    (count,) = await add_to_counters(session, chain_id, project_count=-1)
+    return int(count)
+
+
+async def request_by_id(
+    session: AsyncSession, chain_id: uuid.UUID, request_id: uuid.UUID, *, lock: bool = False
+) -> ChainProjectRequest | None:
+    """A request of the chain (row-locked with `lock`)."""
+    stmt = select(ChainProjectRequest).where(
+        ChainProjectRequest.id == request_id, ChainProjectRequest.chain_id == chain_id
+    )
+    if lock:
+        stmt = stmt.with_for_update()
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def requests_page(
+    session: AsyncSession, chain_id: uuid.UUID, *, status: str | None, offset: int, limit: int
+) -> tuple[list[ChainProjectRequest], int]:
+    """A chain's requests, newest first, and the total."""
+    conds = [ChainProjectRequest.chain_id == chain_id]
+    if status is not None:
+        conds.append(ChainProjectRequest.status == status)
+    total_stmt = select(func.count()).select_from(ChainProjectRequest).where(*conds)
+    total = int((await session.execute(total_stmt)).scalar_one())
+    stmt = (
+        select(ChainProjectRequest)
+        .where(*conds)
+        .order_by(ChainProjectRequest.created_at.desc(), ChainProjectRequest.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return list((await session.execute(stmt)).scalars().all()), total
+
+
+def follower_ids_query(chain_id: uuid.UUID, *, exclude: uuid.UUID | None) -> Any:
+    """A select of the chain's follower ids (without `exclude`), for set-based inserts."""
+    stmt = select(ChainFollower.user_id).where(ChainFollower.chain_id == chain_id)
+    if exclude is not None:
+        stmt = stmt.where(ChainFollower.user_id != exclude)
+    return stmt
+
+
+async def projects_page(
+    session: AsyncSession,
+    chain_id: uuid.UUID,
+    *,
+    filters: FeedFilters,
+    pinned_only: bool,
+    sort: str,
+    offset: int,
+    limit: int,
+) -> tuple[list[Any], int]:
+    """(Project, username, display_name, avatar_url, ChainProject) rows, pinned first; the total.
+
+    Live projects of active owners only (the project lists' own conditions).
+    """
+    conds = [ChainProject.chain_id == chain_id, *feed_conditions(filters)]
+    if pinned_only:
+        conds.append(ChainProject.is_pinned.is_(True))
+    base = (
+        select(func.count())
+        .select_from(ChainProject)
+        .join(Project, Project.id == ChainProject.project_id)
+        .join(User, User.id == Project.user_id)
+        .where(*conds)
+    )
+    total = int((await session.execute(base)).scalar_one())
+    stmt = (
+        select(Project, User.username, User.display_name, User.avatar_url, ChainProject)
+        .select_from(ChainProject)
+        .join(Project, Project.id == ChainProject.project_id)
+        .join(User, User.id == Project.user_id)
+        .where(*conds)
+        .order_by(ChainProject.is_pinned.desc(), *PROJECT_SORTS[sort])
         .offset(offset)
         .limit(limit)
     )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field, field_validator
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.envelope import OutModel
 from oxship.kit.text import HttpUrl, NulFree, trimmed
-from oxship.projects.schemas import CreatorOut
+from oxship.projects.schemas import CreatorOut, ProjectOut
 from oxship.users.schemas import UserCardOut
 
 Name = Annotated[str, trimmed(3, 100), NulFree]
@@ -194,3 +194,81 @@ def chain_json(row: Any) -> dict[str, Any]:
         "is_following": False,
         "is_owner": False,
     }
+
+
+class ChainProjectAdd(BaseModel):
+    """`POST /{slug}/projects` body."""
+
+    project_id: uuid.UUID
+    message: Annotated[str, trimmed(0, 1000), NulFree] | None = None
+
+
+class ChainProjectReject(BaseModel):
+    """`POST /{slug}/requests/{id}/reject` body."""
+
+    reason: Annotated[str, trimmed(0, 1000), NulFree] | None = None
+
+
+class ChainMetadataOut(OutModel):
+    """A project's membership of a chain."""
+
+    added_at: dt.datetime
+    is_pinned: bool
+    added_by: uuid.UUID | None
+
+
+class ChainProjectRequestOut(OutModel):
+    """A request to add a project to a chain."""
+
+    id: uuid.UUID
+    chain_id: uuid.UUID
+    project_id: uuid.UUID
+    requested_by: uuid.UUID | None
+    message: str | None
+    status: Literal["pending", "approved", "rejected"]
+    reason: str | None
+    decided_by: uuid.UUID | None
+    decided_at: dt.datetime | None
+    created_at: dt.datetime
+
+
+class ChainProjectAddOut(OutModel):
+    """The outcome of an add: `added` (201, with `chain_metadata`) or `pending` (202, `request`)."""
+
+    status: Literal["added", "pending"]
+    chain_id: uuid.UUID
+    project_id: uuid.UUID
+    project_count: int
+    chain_metadata: ChainMetadataOut | None = None
+    request: ChainProjectRequestOut | None = None
+
+
+class ChainProjectRemovedOut(OutModel):
+    """The project count after a removal."""
+
+    removed: bool
+    project_count: int
+
+
+class PinStateOut(OutModel):
+    """A project's pin state in a chain after a toggle."""
+
+    is_pinned: bool
+
+
+class ChainProjectOut(ProjectOut):
+    """A project of a chain: the full project plus its membership."""
+
+    chain_metadata: ChainMetadataOut
+
+
+class ChainProjectPin(BaseModel):
+    """Optional pin body: a target state; without it the pin toggles."""
+
+    is_pinned: bool | None = None
+
+
+class ChainProjectApprove(BaseModel):
+    """Optional approve body: a note passed on to the requester."""
+
+    message: Annotated[str, trimmed(0, 1000), NulFree] | None = None

@@ -1,7 +1,7 @@
 """Every SQLAlchemy model, imported here so the metadata is complete (Alembic, tests)."""
 
 from oxship.models.base import Base
-from oxship.models.chain import Chain, ChainFollower
+from oxship.models.chain import Chain, ChainFollower, ChainProject, ChainProjectRequest
 from oxship.models.engagement import Badge, Comment, CommentVote, Notification, Vote
 from oxship.models.mail import MailMessage
 from oxship.models.project import (
@@ -20,6 +20,8 @@ __all__ = [
     "Base",
     "Chain",
     "ChainFollower",
+    "ChainProject",
+    "ChainProjectRequest",
     "Comment",
     "CommentVote",
     "MailMessage",

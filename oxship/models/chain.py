@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from oxship.kit.dbtypes import JSONDoc, StringList, UTCDateTime
@@ -60,3 +60,63 @@ class ChainFollower(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_chain_followers_user", "user_id", "created_at"),)
+
+
+class ChainProject(Base):
+    """A project in a chain: one row per (chain, project)."""
+
+    __tablename__ = "chain_projects"
+
+    chain_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("chains.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True
+    )
+    added_by: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    is_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+    __table_args__ = (
+        Index("ix_chain_projects_project", "project_id"),
+        Index("ix_chain_projects_chain_added", "chain_id", "is_pinned", "added_at"),
+    )
+
+
+PENDING = text("status = 'pending'")
+
+
+class ChainProjectRequest(IdMixin, Base):
+    """A request to add a project to a chain that requires approval; one pending per pair."""
+
+    __tablename__ = "chain_project_requests"
+
+    chain_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("chains.id", ondelete="CASCADE"))
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("projects.id", ondelete="CASCADE")
+    )
+    requested_by: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    message: Mapped[str | None] = mapped_column(String(1000))
+    status: Mapped[str] = mapped_column(String(10), default="pending", server_default="pending")
+    reason: Mapped[str | None] = mapped_column(String(1000))
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="SET NULL")
+    )
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        Index(
+            "ux_chain_project_requests_pending",
+            "chain_id",
+            "project_id",
+            unique=True,
+            postgresql_where=PENDING,
+            sqlite_where=PENDING,
+        ),
+        Index("ix_chain_project_requests_chain", "chain_id", "status", "created_at"),
+    )

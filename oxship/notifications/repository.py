@@ -7,11 +7,25 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, literal, select, update
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    Select,
+    String,
+    Text,
+    Uuid,
+    delete,
+    func,
+    literal,
+    select,
+    update,
+)
+from sqlalchemy import insert as sql_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.kit.clock import utcnow
-from oxship.kit.dbtypes import UTCDateTime
+from oxship.kit.dbtypes import JSONDoc, UTCDateTime
+from oxship.kit.sql import dialect_name
 from oxship.models import Notification
 
 
@@ -155,3 +169,37 @@ async def delete_all(session: AsyncSession, user_id: uuid.UUID) -> int:
     """Delete all of the user's notifications; how many."""
     result = await session.execute(delete(Notification).where(Notification.user_id == user_id))
     return int(getattr(result, "rowcount", 0))
+
+
+def _sql_uuid(dialect: str) -> Any:
+    """A fresh random UUID computed by the database (32 hex digits on SQLite)."""
+    if dialect == "postgresql":
+        return func.gen_random_uuid()
+    return func.lower(func.hex(func.randomblob(16)))
+
+
+async def insert_for_all(
+    session: AsyncSession, recipients: Select[Any], values: dict[str, Any]
+) -> None:
+    """One `INSERT … SELECT`: a notification with `values` for every user id `recipients` yields."""
+    sub = recipients.subquery()
+    user_col = next(iter(sub.c))
+    now = utcnow()
+    fields: dict[str, Any] = {
+        "id": _sql_uuid(dialect_name(session)),
+        "user_id": user_col,
+        "actor_id": literal(values.get("actor_id"), Uuid),
+        "type": literal(values["type"], String(40)),
+        "title": literal(values["title"], String(200)),
+        "message": literal(values["message"], Text),
+        "project_id": literal(values.get("project_id"), Uuid),
+        "data": literal(values.get("data") or {}, JSONDoc),
+        "count": literal(1, Integer),
+        "is_read": literal(False, Boolean),
+        "created_at": literal(now, UTCDateTime),
+        "updated_at": literal(now, UTCDateTime),
+    }
+    stmt = sql_insert(Notification).from_select(
+        list(fields), select(*fields.values()).select_from(sub)
+    )
+    await session.execute(stmt)

@@ -271,3 +271,32 @@ async def delete_all(session: AsyncSession, *, user: User) -> dict[str, int]:
     """Delete every notification of the caller → `{deleted, unread_count}`."""
     deleted = await repository.delete_all(session, user.id)
     return {"deleted": deleted, "unread_count": await _announce_unread(session, user.id)}
+
+
+async def notify_many(
+    session: AsyncSession,
+    *,
+    recipients: Any,
+    actor_id: uuid.UUID | None,
+    type: str,
+    title: str,
+    message: str,
+    project_id: uuid.UUID | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """One notification per user id the `recipients` select yields, as ONE `INSERT … SELECT`.
+
+    The select must already leave out the actor. No per-user `new_notification` push is sent.
+    """
+    await repository.insert_for_all(
+        session,
+        recipients,
+        {
+            "actor_id": actor_id,
+            "type": type,
+            "title": title,
+            "message": message,
+            "project_id": project_id,
+            "data": data,
+        },
+    )

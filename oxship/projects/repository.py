@@ -17,6 +17,8 @@ from oxship.kit.clock import utcnow
 from oxship.kit.sql import insert_ignoring_conflicts, like_escape
 from oxship.models import (
     Badge,
+    Chain,
+    ChainProject,
     Project,
     ProjectScreenshot,
     ProjectTag,
@@ -371,3 +373,19 @@ async def caller_saved(
         SavedProject.user_id == user_id, SavedProject.project_id.in_(project_ids)
     )
     return set((await session.scalars(stmt)).all())
+
+
+async def leave_chains(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
+    """Take a deleted project out of its chains (moving their `project_count`); the chains' ids."""
+    chain_ids = select(ChainProject.chain_id).where(ChainProject.project_id == project_id)
+    stmt = (
+        update(Chain)
+        .where(Chain.id.in_(chain_ids))
+        .values(project_count=Chain.project_count - 1)
+        .returning(Chain.id)
+        .execution_options(synchronize_session=False)
+    )
+    ids = list((await session.execute(stmt)).scalars().all())
+    if ids:
+        await session.execute(delete(ChainProject).where(ChainProject.project_id == project_id))
+    return ids

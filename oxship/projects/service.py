@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oxship.chains.cache import chain_changed
 from oxship.errors import Forbidden, NotFound
 from oxship.kit.clock import utcnow
 from oxship.kit.outbox import outbox_of
@@ -242,6 +243,9 @@ async def delete(session: AsyncSession, *, project_id: uuid.UUID, user: User) ->
     )
     await users.add_project_count(session, project.user_id, -1)
     await users.refresh_karma(session, project.user_id)
+    # Chains count live projects only: a deleted project leaves its chains at once.
+    for chain_id in await repository.leave_chains(session, project.id):
+        chain_changed(session, chain_id)
     project_changed(session, project.id, project.user_id)
     outbox_of(session).emit("project:deleted", {"project_id": str(project.id)}, room=None)
 

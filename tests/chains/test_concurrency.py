@@ -7,9 +7,10 @@ import asyncio
 import pytest
 from sqlalchemy import func, select
 
-from oxship.models import Chain, ChainFollower
+from oxship.models import Chain, ChainFollower, ChainProject
 from oxship.runtime import Runtime
 from tests.chains.conftest import make_chain
+from tests.factories.projects import ProjectFactory
 from tests.factories.users import UserFactory
 
 pytestmark = pytest.mark.committed
@@ -42,3 +43,26 @@ async def test_concurrent_duplicate_follows_make_one_row(
     async with runtime.sessionmaker() as session:
         count = await session.scalar(select(Chain.follower_count))
     assert count == 1
+
+
+async def test_concurrent_adds_of_one_project_stop_at_five(
+    users: UserFactory, projects: ProjectFactory, runtime: Runtime
+) -> None:
+    owner = await users.actor()
+    chains = [await make_chain(owner.client, f"Race chain {i}") for i in range(6)]
+    maker = await users.actor()
+    project_id = await projects.project_id(maker.user)
+    responses = await asyncio.gather(
+        *(
+            maker.client.post(
+                f"/api/chains/{chain['slug']}/projects", json={"project_id": str(project_id)}
+            )
+            for chain in chains
+        )
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes == [201] * 5 + [409], [r.text for r in responses]
+    async with runtime.sessionmaker() as session:
+        rows = await session.scalar(select(func.count()).select_from(ChainProject))
+        total = await session.scalar(select(func.sum(Chain.project_count)))
+    assert (rows, total) == (5, 5)
