@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -33,7 +32,7 @@ from oxship.chains.schemas import (
     PinStateOut,
 )
 from oxship.db import SessionDep
-from oxship.kit.cache import CacheDep, cached_json
+from oxship.kit.cache import CacheDep, cached_json, caller_overlay
 from oxship.kit.envelope import (
     ERROR_RESPONSES,
     Envelope,
@@ -44,7 +43,6 @@ from oxship.kit.envelope import (
     success,
 )
 from oxship.kit.pagination import Pagination
-from oxship.models import User
 from oxship.projects import listing
 from oxship.projects.cache import FEED
 
@@ -81,18 +79,6 @@ async def create_chain(body: ChainCreate, session: SessionDep, user: CurrentUser
     """Create a chain; the slug comes from the name (`-2`, `-3`… on collision)."""
     chain = await service.create(session, owner=user, data=body)
     return ok(chain, status_code=201)
-
-
-def _overlay(
-    session: SessionDep, viewer: User | None
-) -> Callable[[dict[str, Any]], Awaitable[None]] | None:
-    if viewer is None:
-        return None
-
-    async def apply(envelope: dict[str, Any]) -> None:
-        await service.overlay_caller(session, viewer, envelope)
-
-    return apply
 
 
 @router.get("", response_model=PageEnvelope[ChainOut])
@@ -136,7 +122,7 @@ async def list_chains(
         namespaces=[CHAINS],
         ttl=LIST_TTL,
         load=load,
-        overlay=_overlay(session, viewer),
+        overlay=caller_overlay(service.overlay_caller, session, viewer),
     )
 
 
@@ -160,7 +146,7 @@ async def recommendations(
         namespaces=[CHAINS],
         ttl=LIST_TTL,
         load=load,
-        overlay=_overlay(session, viewer),
+        overlay=caller_overlay(service.overlay_caller, session, viewer),
     )
 
 
@@ -370,7 +356,7 @@ async def chain_projects(
             params=params,
         )
 
-    overlay = _project_overlay(session, viewer)
+    overlay = caller_overlay(listing.overlay_caller, session, viewer)
     if not chain.is_public:  # never in a shared entry
         body = await load()
         if overlay is not None:
@@ -384,15 +370,3 @@ async def chain_projects(
         load=load,
         overlay=overlay,
     )
-
-
-def _project_overlay(
-    session: SessionDep, viewer: User | None
-) -> Callable[[dict[str, Any]], Awaitable[None]] | None:
-    if viewer is None:
-        return None
-
-    async def apply(envelope: dict[str, Any]) -> None:
-        await listing.overlay_caller(session, viewer, envelope)
-
-    return apply

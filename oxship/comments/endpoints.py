@@ -22,7 +22,7 @@ from oxship.comments.schemas import (
     CommentVoteOut,
 )
 from oxship.db import SessionDep
-from oxship.kit.cache import CacheDep, cached_json
+from oxship.kit.cache import CacheDep, cached_json, caller_overlay
 from oxship.kit.envelope import ERROR_RESPONSES, Envelope, JSONBody, PageEnvelope, ok
 from oxship.kit.pagination import Pagination
 from oxship.models import User
@@ -39,18 +39,6 @@ class CommentSort(StrEnum):
     TOP = "top"
 
 
-def _overlay(
-    session: SessionDep, viewer: User | None
-) -> Callable[[dict[str, Any]], Awaitable[None]] | None:
-    if viewer is None:
-        return None
-
-    async def apply(envelope: dict[str, Any]) -> None:
-        await listing.overlay_caller(session, viewer, envelope)
-
-    return apply
-
-
 async def _cached(
     request: Request,
     session: SessionDep,
@@ -65,7 +53,7 @@ async def _cached(
         namespaces=thread_namespaces(project_id),
         ttl=COMMENTS_TTL,
         load=load,
-        overlay=_overlay(session, viewer),
+        overlay=caller_overlay(listing.overlay_caller, session, viewer),
     )
 
 

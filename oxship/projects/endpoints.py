@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, ClientIp, CurrentUser, OptionalUser
 from oxship.db import SessionDep
-from oxship.kit.cache import CacheDep, cached_json
+from oxship.kit.cache import CacheDep, cached_json, caller_overlay
 from oxship.kit.envelope import ERROR_RESPONSES, Envelope, JSONBody, PageEnvelope, ok, success
 from oxship.kit.pagination import Pagination
 from oxship.models import User
@@ -66,18 +66,6 @@ SORT_ALIASES = {
     FeedSort.TOP: "top_rated",
     FeedSort.MOST_VOTED_DASH: "most_voted",
 }
-
-
-def _overlay(
-    session: SessionDep, viewer: User | None
-) -> Callable[[dict[str, Any]], Awaitable[None]] | None:
-    if viewer is None:
-        return None
-
-    async def apply(envelope: dict[str, Any]) -> None:
-        await listing.overlay_caller(session, viewer, envelope)
-
-    return apply
 
 
 @router.get("", response_model=PageEnvelope[ProjectOut])
@@ -165,7 +153,7 @@ async def _serve(
         namespaces=namespaces or [FEED],
         ttl=ttl,
         load=load,
-        overlay=_overlay(session, viewer),
+        overlay=caller_overlay(listing.overlay_caller, session, viewer),
     )
 
 

@@ -17,6 +17,19 @@ from oxship.kit.envelope import JSONBody, dumps
 Overlay = Callable[[dict[str, Any]], Awaitable[None]]
 
 
+def caller_overlay(
+    apply: Callable[[Any, Any, dict[str, Any]], Awaitable[None]], session: Any, viewer: Any
+) -> Overlay | None:
+    """The overlay running `apply(session, viewer, envelope)` for a signed-in viewer; None if anonymous."""
+    if viewer is None:
+        return None
+
+    async def run(envelope: dict[str, Any]) -> None:
+        await apply(session, viewer, envelope)
+
+    return run
+
+
 def etag_of(body: bytes) -> str:
     """A strong ETag for a response body."""
     return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
