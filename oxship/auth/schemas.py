@@ -7,7 +7,8 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, EmailStr, StringConstraints
 
 from oxship.kit.envelope import OutModel
-from oxship.users.schemas import RESERVED_USERNAMES, USERNAME_RE, DisplayName, MeOut, no_nul
+from oxship.kit.text import no_nul
+from oxship.users.schemas import RESERVED_USERNAMES, USERNAME_RE, DisplayName, MeOut
 
 
 def _lower_strip(value: object) -> object:

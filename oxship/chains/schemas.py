@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, trimmed
+from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
 from oxship.projects.schemas import CreatorOut, ProjectOut
 from oxship.users.schemas import UserCardOut
 
@@ -70,12 +70,7 @@ class ChainUpdate(_ChainFields):
     name: Name | None = None
     description: Description | None = None
 
-    @field_validator("name", "description")
-    @classmethod
-    def _required_stays(cls, value: str | None) -> str:
-        if value is None:
-            raise ValueError("cannot be cleared")
-        return value
+    _required_stays = field_validator("name", "description")(cannot_clear)
 
 
 class SocialLinksOut(OutModel):

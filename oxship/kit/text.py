@@ -38,3 +38,10 @@ def _http_url(value: str) -> str:
 HttpUrl = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_http_url)
 ]
+
+
+def cannot_clear(value: object) -> object:
+    """A partial update may omit a required field but not send it as null."""
+    if value is None:
+        raise ValueError("cannot be cleared")
+    return value

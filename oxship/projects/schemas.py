@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, trimmed
+from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
 from oxship.models import Project
 from oxship.projects.scoring import upvote_ratio
 
@@ -89,12 +89,7 @@ class ProjectPatch(_ProjectFields):
     title: Title | None = None
     description: Description | None = None
 
-    @field_validator("title", "description")
-    @classmethod
-    def _required_stays(cls, value: str | None) -> str:
-        if value is None:
-            raise ValueError("cannot be cleared")
-        return value
+    _required_stays = field_validator("title", "description")(cannot_clear)
 
 
 class ViewIn(BaseModel):

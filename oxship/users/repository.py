@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from oxship.kit.sql import like_escape
 from oxship.models import Badge, Comment, Notification, Project, User
 
 
@@ -63,14 +64,9 @@ async def update_fields(session: AsyncSession, user_id: uuid.UUID, **values: Any
     await session.execute(update(User).where(User.id == user_id).values(**values))
 
 
-def _like_prefix(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
-
-
 async def search_prefix(session: AsyncSession, prefix: str, *, limit: int) -> Sequence[User]:
     """Active users whose username or display name starts with `prefix` (case-insensitive)."""
-    pattern = _like_prefix(prefix.lower())
+    pattern = like_escape(prefix.lower()) + "%"
     stmt = (
         select(User)
         .where(

@@ -6,12 +6,12 @@ import re
 import uuid
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
+from oxship.kit.text import HttpUrl, no_nul
 from oxship.models import User
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
@@ -19,28 +19,6 @@ USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
 RESERVED_USERNAMES = frozenset({"profile", "search", "stats"})
 
 
-def no_nul(value: str) -> str:
-    """Refuse NUL characters (PostgreSQL text cannot hold them: a 500 instead of a 422)."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    return value
-
-
-def _http_url(value: str) -> str:
-    if any(c.isspace() for c in no_nul(value)):
-        raise ValueError("must not contain whitespace")
-    try:
-        parts = urlsplit(value)
-    except ValueError:  # e.g. an unbalanced IPv6 bracket
-        parts = None
-    if parts is None or parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")
-    return value
-
-
-HttpUrl = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=2048), AfterValidator(_http_url)
-]
 DisplayName = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(no_nul)
 ]
