@@ -17,6 +17,7 @@ from oxship.kit.outbox import outbox_of
 from oxship.kit.pagination import PageParams, page_body
 from oxship.models import Chain, ChainProject, ChainProjectRequest, Project, User
 from oxship.notifications.service import notify, notify_many
+from oxship.projects.cache import project_chains_changed
 from oxship.projects.listing import FeedFilters, project_items
 from oxship.projects.service import get_live
 
@@ -107,6 +108,7 @@ async def _attach(
         room=f"chain:{chain.id}",
     )
     chain_changed(session, chain.id)
+    project_chains_changed(session, project.id, project.user_id)
     return row, count
 
 
@@ -120,9 +122,35 @@ async def add(
 ) -> tuple[int, dict[str, Any]]:
     """Add a project (201) or file a request when the chain requires approval (202)."""
     chain = await visible(session, slug, user)
-    _writable(chain, user)
     # The project row lock serializes every add of one project: the 5-chain count cannot race.
     project = await get_live(session, project_id, lock=True)
+    return await _add(session, chain, project, user=user, message=message)
+
+
+async def join_on_create(
+    session: AsyncSession, *, user: User, project_id: uuid.UUID, chain_ids: list[uuid.UUID]
+) -> list[dict[str, Any]]:
+    """Add a new project to each chain (or request it) with the rules of `add`; all or nothing.
+
+    An unknown or invisible chain is a 404 and a read-only one a 403, which roll back the creation.
+    """
+    project = await get_live(session, project_id, lock=True)
+    outcomes = []
+    for chain_id in dict.fromkeys(chain_ids):
+        chain = await repository.live_by_id(session, chain_id)
+        if chain is None or not await can_see(session, chain, user):
+            raise NotFound(f"Chain {chain_id} not found")
+        status, body = await _add(session, chain, project, user=user, message=None)
+        outcome = {"chain_id": str(chain.id), "chain_slug": chain.slug, "status": body["status"]}
+        outcome["request_id"] = body["request"]["id"] if status == 202 else None
+        outcomes.append(outcome)
+    return outcomes
+
+
+async def _add(
+    session: AsyncSession, chain: Chain, project: Project, *, user: User, message: str | None
+) -> tuple[int, dict[str, Any]]:
+    _writable(chain, user)
     if project.user_id != user.id and not is_admin(user):
         raise Forbidden("Only the project's owner can add it to a chain")
     await _check_addable(session, chain, project)
@@ -203,6 +231,7 @@ async def remove(
         room=f"chain:{chain.id}",
     )
     chain_changed(session, chain.id)
+    project_chains_changed(session, project.id, project.user_id)
     return {"removed": True, "project_count": int(count)}
 
 
@@ -230,6 +259,8 @@ async def toggle_pin(
     row.is_pinned = (not row.is_pinned) if target is None else target
     await session.flush()
     chain_changed(session, chain.id)
+    project = await get_live(session, project_id)
+    project_chains_changed(session, project.id, project.user_id)
     return {"is_pinned": row.is_pinned}
 
 

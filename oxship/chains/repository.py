@@ -101,6 +101,12 @@ async def by_slug(session: AsyncSession, slug: str) -> Any | None:
     return (await session.execute(stmt)).first()
 
 
+async def live_by_id(session: AsyncSession, chain_id: uuid.UUID) -> Chain | None:
+    """The live chain with that id."""
+    stmt = select(Chain).where(Chain.id == chain_id, Chain.is_deleted.is_(False))
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
 async def live_by_slug(session: AsyncSession, slug: str) -> Chain | None:
     """The live chain with that slug."""
     stmt = select(Chain).where(Chain.slug == slug, Chain.is_deleted.is_(False))

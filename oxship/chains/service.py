@@ -16,7 +16,8 @@ from oxship.errors import Conflict, Forbidden, NotFound, Unauthorized
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.pagination import PageParams, page_body
 from oxship.models import Chain, User
-from oxship.notifications.service import notify
+from oxship.notifications.service import notify, notify_many
+from oxship.projects.cache import chain_briefs_changed
 
 RECOMMEND_LIMIT = 6
 RECOMMEND_POOL = 200
@@ -190,6 +191,8 @@ async def update(
         setattr(chain, name, value)
     await session.flush()
     chain_changed(session, chain.id)
+    if fields.keys() & {"name", "logo_url", "is_public"}:
+        chain_briefs_changed(session)
     return await _reload(session, chain, user)
 
 
@@ -207,7 +210,17 @@ async def delete(session: AsyncSession, *, slug: str, user: User) -> None:
     chain.is_deleted = True
     chain.deleted_at = utcnow()
     await session.flush()
+    await notify_many(
+        session,
+        recipients=repository.follower_ids_query(chain.id, exclude=user.id),
+        actor_id=user.id,
+        type="system",
+        title="A chain you follow was deleted",
+        message=f"{chain.name} was deleted",
+        data={"event": "chain_deleted", "chain_id": str(chain.id), "chain_slug": chain.slug},
+    )
     chain_changed(session, chain.id)
+    chain_briefs_changed(session)
 
 
 async def follow(session: AsyncSession, *, slug: str, user: User) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from oxship.realtime.publisher import leaderboard_changed
 FEED = "feed"
 LEADERBOARD = "leaderboard"
 TAGGED = "tagged-projects"
+# Chain names, slugs and logos shown inside project JSON (`chains[]`).
+CHAIN_BRIEFS = "chain-briefs"
 FEED_TTL = 3600
 DETAIL_TTL = 3600
 LIST_TTL = 3600
@@ -40,3 +42,15 @@ def project_changed(
         names += [FEED, LEADERBOARD, user_projects_ns(owner_id), TAGGED]
         leaderboard_changed(session, "projects", "users")
     outbox_of(session).bump(*names)
+
+
+def project_chains_changed(
+    session: AsyncSession, project_id: uuid.UUID, owner_id: uuid.UUID
+) -> None:
+    """A project joined, left or was pinned in a chain: refresh what shows its `chains[]`."""
+    outbox_of(session).bump(project_ns(project_id), FEED, user_projects_ns(owner_id), TAGGED)
+
+
+def chain_briefs_changed(session: AsyncSession) -> None:
+    """A chain's name, logo or visibility changed, or it was deleted: every `chains[]` may show it."""
+    outbox_of(session).bump(FEED, CHAIN_BRIEFS)

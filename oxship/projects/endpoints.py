@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, ClientIp, CurrentUser, OptionalUser
+from oxship.chains import membership
 from oxship.db import SessionDep
 from oxship.kit.cache import CacheDep, cached_json, caller_overlay
 from oxship.kit.envelope import ERROR_RESPONSES, Envelope, JSONBody, PageEnvelope, ok, success
@@ -18,6 +19,7 @@ from oxship.kit.pagination import Pagination
 from oxship.models import User
 from oxship.projects import listing, service
 from oxship.projects.cache import (
+    CHAIN_BRIEFS,
     DETAIL_TTL,
     FEED,
     FEED_TTL,
@@ -31,6 +33,7 @@ from oxship.projects.listing import FeedFilters, Timeframe
 from oxship.projects.schemas import (
     LeaderboardOut,
     ProjectCreate,
+    ProjectCreatedOut,
     ProjectOut,
     ProjectPatch,
     ScoringStatusOut,
@@ -110,11 +113,18 @@ async def feed(
     return await _serve(request, session, cache, viewer, load)
 
 
-@router.post("", status_code=201, response_model=Envelope[ProjectOut])
+@router.post("", status_code=201, response_model=Envelope[ProjectCreatedOut])
 async def create_project(body: ProjectCreate, session: SessionDep, user: CurrentUser) -> JSONBody:
-    """Create a project (scores computed at once)."""
+    """Create a project (scores computed at once) and add it to `chain_ids`, or request it."""
     project = await service.create(session, owner=user, data=body)
-    return ok(project, status_code=201)
+    results: list[dict[str, Any]] = []
+    if body.chain_ids:
+        project_id = uuid.UUID(project["id"])
+        results = await membership.join_on_create(
+            session, user=user, project_id=project_id, chain_ids=body.chain_ids
+        )
+        project = await service.detail(session, project_id)
+    return ok({**project, "chain_results": results}, status_code=201)
 
 
 @router.get("/leaderboard", response_model=Envelope[LeaderboardOut])
@@ -233,7 +243,13 @@ async def get_project(
         return success(await service.detail(session, project_id))
 
     return await _serve(
-        request, session, cache, viewer, load, namespaces=[project_ns(project_id)], ttl=DETAIL_TTL
+        request,
+        session,
+        cache,
+        viewer,
+        load,
+        namespaces=[project_ns(project_id), CHAIN_BRIEFS],
+        ttl=DETAIL_TTL,
     )
 
 
@@ -312,7 +328,13 @@ async def user_projects(
         )
 
     return await _serve(
-        request, session, cache, viewer, load, namespaces=[user_projects_ns(user_id)], ttl=LIST_TTL
+        request,
+        session,
+        cache,
+        viewer,
+        load,
+        namespaces=[user_projects_ns(user_id), CHAIN_BRIEFS],
+        ttl=LIST_TTL,
     )
 
 
@@ -332,4 +354,6 @@ async def tagged_projects(
             session, filters=FeedFilters(member_id=user_id), sort="newest", params=params
         )
 
-    return await _serve(request, session, cache, viewer, load, namespaces=[TAGGED], ttl=LIST_TTL)
+    return await _serve(
+        request, session, cache, viewer, load, namespaces=[TAGGED, CHAIN_BRIEFS], ttl=LIST_TTL
+    )

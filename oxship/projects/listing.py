@@ -40,10 +40,11 @@ RISING_WINDOW = timedelta(days=30)
 
 
 async def project_items(session: AsyncSession, rows: Sequence[Any]) -> list[dict[str, Any]]:
-    """Anonymous project JSON for (Project, username, display_name, avatar_url) rows: 2 statements."""
+    """Anonymous project JSON for (Project, username, display_name, avatar_url) rows: 3 statements."""
     ids = [row[0].id for row in rows]
     shots = await repository.screenshots_for(session, ids)
     badges = await repository.badges_for(session, ids)
+    chains = await repository.chains_for(session, ids)
     items = []
     for project, username, display_name, avatar_url in rows:
         creator = {
@@ -58,6 +59,7 @@ async def project_items(session: AsyncSession, rows: Sequence[Any]) -> list[dict
                 creator,
                 screenshots=shots.get(project.id, []),
                 badges=badges.get(project.id, []),
+                chains=chains.get(project.id, []),
             )
         )
     return items

@@ -183,6 +183,40 @@ async def screenshots_for(
     return found
 
 
+async def chains_for(
+    session: AsyncSession, project_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[dict[str, Any]]]:
+    """The live public chains of each project (pinned first, then oldest), in one statement.
+
+    Project JSON is shared by every caller, so private chains never appear in it.
+    """
+    found: dict[uuid.UUID, list[dict[str, Any]]] = defaultdict(list)
+    if not project_ids:
+        return found
+    stmt = (
+        select(ChainProject.project_id, ChainProject.is_pinned, Chain.id, Chain.name, Chain.slug)
+        .add_columns(Chain.logo_url)
+        .join(Chain, Chain.id == ChainProject.chain_id)
+        .where(
+            ChainProject.project_id.in_(project_ids),
+            Chain.is_deleted.is_(False),
+            Chain.is_public.is_(True),
+        )
+        .order_by(ChainProject.project_id, ChainProject.is_pinned.desc(), ChainProject.added_at)
+    )
+    for project_id, is_pinned, chain_id, name, slug, logo_url in await session.execute(stmt):
+        found[project_id].append(
+            {
+                "id": str(chain_id),
+                "name": name,
+                "slug": slug,
+                "logo_url": logo_url,
+                "is_pinned": is_pinned,
+            }
+        )
+    return found
+
+
 async def badges_for(
     session: AsyncSession, project_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[dict[str, Any]]]:

@@ -176,6 +176,19 @@ class ProjectOut(OutModel):
     is_saved: bool = False
 
 
+class ChainJoinOut(OutModel):
+    chain_id: uuid.UUID
+    chain_slug: str
+    status: Literal["added", "pending"]
+    request_id: uuid.UUID | None
+
+
+class ProjectCreatedOut(ProjectOut):
+    """A new project, and what became of each of its `chain_ids`."""
+
+    chain_results: list[ChainJoinOut]
+
+
 class ViewOut(OutModel):
     view_count: int
     is_new_view: bool

@@ -14,7 +14,7 @@ from oxship.kit.clock import utcnow
 from oxship.kit.outbox import outbox_of
 from oxship.models import Project, User
 from oxship.notifications import service as notifications
-from oxship.projects import repository
+from oxship.projects import listing, repository
 from oxship.projects.cache import (
     FEED,
     LEADERBOARD,
@@ -23,7 +23,7 @@ from oxship.projects.cache import (
     project_ns,
     user_projects_ns,
 )
-from oxship.projects.schemas import ProjectCreate, ProjectPatch, project_out
+from oxship.projects.schemas import ProjectCreate, ProjectPatch
 from oxship.projects.scoring import ScoreInputs, proof_scores, trending_score
 from oxship.users import service as users
 
@@ -184,18 +184,7 @@ async def detail(session: AsyncSession, project_id: uuid.UUID) -> dict[str, Any]
     row = await repository.detail_row(session, project_id)
     if row is None:
         raise NotFound("Project not found")
-    project = row[0]
-    shots = await repository.screenshots_for(session, [project.id])
-    badges = await repository.badges_for(session, [project.id])
-    creator = {
-        "id": str(project.user_id),
-        "username": row.username,
-        "display_name": row.display_name,
-        "avatar_url": row.avatar_url,
-    }
-    return project_out(
-        project, creator, screenshots=shots.get(project.id, []), badges=badges.get(project.id, [])
-    )
+    return (await listing.project_items(session, [row]))[0]
 
 
 def _can_edit(project: Project, user: User) -> bool:

@@ -160,4 +160,4 @@ async def test_statement_count_does_not_grow_with_the_page(
         counts.append(log.count)
     assert len(set(counts)) == 1, counts
     if viewer == "anonymous":
-        assert counts[0] == 5  # chain, total, page, screenshots, badges
+        assert counts[0] == 6  # chain, total, page, screenshots, badges, chains

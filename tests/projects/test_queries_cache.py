@@ -16,10 +16,10 @@ from tests.projects.conftest import ProjectRows
 from tests.support.queries import count_queries
 
 SHOTS = [f"https://img.example.com/{i}.png" for i in range(3)]
-# anonymous cold read of a page: count, page, screenshots, badges
-LIST_STATEMENTS = 4
-# anonymous cold read of a project: project + creator, screenshots, badges
-DETAIL_STATEMENTS = 3
+# anonymous cold read of a page: count, page, screenshots, badges, chains
+LIST_STATEMENTS = 5
+# anonymous cold read of a project: project + creator, screenshots, badges, chains
+DETAIL_STATEMENTS = 4
 # an authenticated caller adds the token's session+user lookup and the two overlay lookups
 CALLER_STATEMENTS = 3
 

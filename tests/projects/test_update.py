@@ -21,6 +21,7 @@ async def _created(owner: Actor, **fields: Any) -> dict[str, Any]:
     response = await owner.client.post("/api/projects", json=sent)
     assert response.status_code == 201, response.text
     data: dict[str, Any] = response.json()["data"]
+    assert data.pop("chain_results") == []
     return data
 
 
