@@ -12,6 +12,8 @@ CHAINS = "chains"
 # Lists also show view counts, which do not bump them (a view would empty the list cache):
 # they catch up within this time.
 LIST_TTL = 300
+# A chain's stats aggregate its projects' votes and views, which do not bump it.
+DETAIL_TTL = 60
 
 
 def chain_ns(chain_id: uuid.UUID | str) -> str:

@@ -11,9 +11,10 @@ from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, CurrentUser, OptionalUser
 from oxship.chains import membership, service
-from oxship.chains.cache import CHAINS, LIST_TTL, chain_ns
+from oxship.chains.cache import CHAINS, DETAIL_TTL, LIST_TTL, chain_ns
 from oxship.chains.filters import ChainFilters
 from oxship.chains.schemas import (
+    ChainAnalyticsOut,
     ChainCreate,
     ChainDetailOut,
     ChainFollowerOut,
@@ -160,9 +161,31 @@ async def user_following(
 
 
 @router.get("/{slug}", response_model=Envelope[ChainDetailOut])
-async def chain_detail(slug: str, session: SessionDep, viewer: OptionalUser) -> JSONBody:
+async def chain_detail(
+    slug: str, request: Request, session: SessionDep, cache: CacheDep, viewer: OptionalUser
+) -> Response:
     """A chain with its stats (counts a view); private chains 404 for outsiders."""
-    return ok(await service.detail(session, slug=slug, viewer=viewer), headers=PRIVATE)
+    chain, views = await service.count_view(session, slug=slug, viewer=viewer)
+
+    async def load() -> dict[str, Any]:
+        return success(await service.detail(session, chain))
+
+    async def overlay(envelope: dict[str, Any]) -> None:
+        await service.overlay_detail(session, viewer, views, envelope)
+
+    if not chain.is_public:  # never in a shared entry
+        body = await load()
+        await overlay(body)
+        return JSONBody(body, headers=PRIVATE)
+    return await cached_json(
+        request, cache, namespaces=[chain_ns(chain.id)], ttl=DETAIL_TTL, load=load, overlay=overlay
+    )
+
+
+@router.get("/{slug}/analytics", response_model=Envelope[ChainAnalyticsOut])
+async def chain_analytics(slug: str, session: SessionDep, user: CurrentUser) -> JSONBody:
+    """30-day follower and project growth, top projects and engagement (chain owner or admin)."""
+    return ok(await service.analytics(session, slug=slug, user=user), headers=PRIVATE)
 
 
 @router.put("/{slug}", response_model=Envelope[ChainOut])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Text, cast, delete, exists, func, or_, select, update
@@ -12,18 +13,51 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oxship.chains.filters import ChainFilters
 from oxship.kit.clock import utcnow
 from oxship.kit.sql import dialect_name, insert_ignoring_conflicts
-from oxship.models import Chain, ChainFollower, ChainProject, ChainProjectRequest, Project, User
+from oxship.models import (
+    Chain,
+    ChainFollower,
+    ChainPost,
+    ChainProject,
+    ChainProjectRequest,
+    Project,
+    User,
+)
 from oxship.projects.repository import SORTS as PROJECT_SORTS
 from oxship.projects.repository import FeedFilters, feed_conditions
 
-TRENDING = 0.6 * Chain.project_count + 0.3 * Chain.follower_count + 0.1 * Chain.view_count
+RECENT_POSTS = timedelta(days=7)
 SORTS: dict[str, tuple[Any, ...]] = {
-    "trending": (TRENDING.desc(), Chain.created_at.desc(), Chain.id.desc()),
     "newest": (Chain.created_at.desc(), Chain.id.desc()),
     "most_projects": (Chain.project_count.desc(), Chain.created_at.desc(), Chain.id.desc()),
     "most_followers": (Chain.follower_count.desc(), Chain.created_at.desc(), Chain.id.desc()),
     "alphabetical": (Chain.name_key.asc(), Chain.id.asc()),
 }
+
+
+def trending_score() -> Any:
+    """API §2.4: `0.6·projects + 0.3·followers + 0.1·views + 2·posts of the last 7 days`."""
+    recent_posts = (
+        select(func.count())
+        .where(
+            ChainPost.chain_id == Chain.id,
+            ChainPost.created_at >= utcnow() - RECENT_POSTS,
+            ChainPost.is_deleted.is_(False),
+        )
+        .correlate(Chain)
+        .scalar_subquery()
+    )
+    return (
+        0.6 * Chain.project_count
+        + 0.3 * Chain.follower_count
+        + 0.1 * Chain.view_count
+        + 2 * recent_posts
+    )
+
+
+def _order(sort: str) -> tuple[Any, ...]:
+    if sort == "trending":
+        return (trending_score().desc(), Chain.created_at.desc(), Chain.id.desc())
+    return SORTS[sort]
 
 
 def _followed_by(user_id: uuid.UUID) -> ColumnElement[bool]:
@@ -80,7 +114,7 @@ async def page(
     total = int(
         (await session.execute(select(func.count()).select_from(Chain).where(*conds))).scalar_one()
     )
-    stmt = _rows().where(*conds).order_by(*SORTS[sort]).offset(offset).limit(limit)
+    stmt = _rows().where(*conds).order_by(*_order(sort)).offset(offset).limit(limit)
     return list((await session.execute(stmt)).all()), total
 
 
@@ -89,7 +123,7 @@ async def top(session: AsyncSession, *, filters: ChainFilters, limit: int) -> li
     stmt = (
         _rows()
         .where(*_where(filters, dialect_name(session)))
-        .order_by(*SORTS["trending"])
+        .order_by(*_order("trending"))
         .limit(limit)
     )
     return list((await session.execute(stmt)).all())
@@ -99,6 +133,59 @@ async def by_slug(session: AsyncSession, slug: str) -> Any | None:
     """The live chain row with that slug, with its creator's card fields."""
     stmt = _rows().where(Chain.slug == slug, Chain.is_deleted.is_(False))
     return (await session.execute(stmt)).first()
+
+
+def _live_members(chain_id: uuid.UUID) -> Any:
+    return (
+        select(Project)
+        .join(ChainProject, ChainProject.project_id == Project.id)
+        .where(ChainProject.chain_id == chain_id, Project.is_deleted.is_(False))
+    )
+
+
+async def project_stats(session: AsyncSession, chain_id: uuid.UUID) -> tuple[int, int, float]:
+    """(total views, total upvotes, average proof score) of the chain's live projects."""
+    members = _live_members(chain_id).subquery()
+    stmt = select(
+        func.coalesce(func.sum(members.c.view_count), 0),
+        func.coalesce(func.sum(members.c.upvotes), 0),
+        func.coalesce(func.avg(members.c.proof_score), 0.0),
+    )
+    views, upvotes, avg = (await session.execute(stmt)).one()
+    return int(views), int(upvotes), round(float(avg), 2)
+
+
+async def daily_counts(
+    session: AsyncSession, column: Any, chain_column: Any, chain_id: uuid.UUID, since: datetime
+) -> dict[str, int]:
+    """Rows per UTC day (`YYYY-MM-DD`) since `since`, where `chain_column` is the chain."""
+    utc = func.timezone("UTC", column) if dialect_name(session) == "postgresql" else column
+    day = func.date(utc)
+    stmt = select(day, func.count()).where(chain_column == chain_id, column >= since).group_by(day)
+    return {str(d): int(n) for d, n in await session.execute(stmt)}
+
+
+async def top_projects(session: AsyncSession, chain_id: uuid.UUID, limit: int) -> list[Project]:
+    """The chain's live projects by proof score, then upvotes."""
+    stmt = (
+        _live_members(chain_id)
+        .order_by(Project.proof_score.desc(), Project.upvotes.desc(), Project.id)
+        .limit(limit)
+    )
+    return list((await session.scalars(stmt)).all())
+
+
+async def engagement(session: AsyncSession, chain_id: uuid.UUID, since: datetime) -> Any:
+    """Upvotes and comments on the chain's projects, and its posts (all, and since `since`)."""
+    members = _live_members(chain_id).subquery()
+    live_posts = (ChainPost.chain_id == chain_id) & ChainPost.is_deleted.is_(False)
+    stmt = select(
+        select(func.coalesce(func.sum(members.c.upvotes), 0)).scalar_subquery(),
+        select(func.coalesce(func.sum(members.c.comment_count), 0)).scalar_subquery(),
+        select(func.count()).where(live_posts).scalar_subquery(),
+        select(func.count()).where(live_posts, ChainPost.created_at >= since).scalar_subquery(),
+    )
+    return (await session.execute(stmt)).one()
 
 
 async def live_by_id(session: AsyncSession, chain_id: uuid.UUID) -> Chain | None:

@@ -125,6 +125,45 @@ class ChainDetailOut(ChainOut):
     stats: ChainStatsOut
 
 
+class DayCountOut(OutModel):
+    date: dt.date
+    count: int
+
+
+class GrowthOut(OutModel):
+    total: int
+    new: int
+    daily: list[DayCountOut]
+
+
+class TopProjectOut(OutModel):
+    id: uuid.UUID
+    title: str
+    proof_score: float
+    upvotes: int
+    comment_count: int
+    view_count: int
+
+
+class EngagementOut(OutModel):
+    chain_views: int
+    project_upvotes: int
+    project_comments: int
+    posts: int
+    posts_in_period: int
+
+
+class ChainAnalyticsOut(OutModel):
+    """Owner analytics over the last `period_days` days (UTC)."""
+
+    chain_id: uuid.UUID
+    period_days: int
+    followers: GrowthOut
+    projects: GrowthOut
+    top_projects: list[TopProjectOut]
+    engagement: EngagementOut
+
+
 class FollowStateOut(OutModel):
     """The follower count after a follow or unfollow."""
 

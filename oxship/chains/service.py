@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,7 +16,7 @@ from oxship.chains.schemas import ChainCreate, ChainUpdate, chain_json
 from oxship.errors import Conflict, Forbidden, NotFound, Unauthorized
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.pagination import PageParams, page_body
-from oxship.models import Chain, User
+from oxship.models import Chain, ChainFollower, ChainProject, User
 from oxship.notifications.service import notify, notify_many
 from oxship.projects.cache import chain_briefs_changed
 
@@ -157,17 +158,86 @@ async def page(
     return page_body(items, params, total)
 
 
-async def detail(session: AsyncSession, *, slug: str, viewer: User | None) -> dict[str, Any]:
-    """The chain with its stats; counts a view."""
+async def count_view(session: AsyncSession, *, slug: str, viewer: User | None) -> tuple[Chain, int]:
+    """The chain the viewer may see, and its view count after counting this view."""
     chain = await visible(session, slug, viewer)
     (views,) = await repository.add_to_counters(session, chain.id, view_count=1)
-    row = await repository.by_slug(session, slug)
+    return chain, int(views)
+
+
+async def detail(session: AsyncSession, chain: Chain) -> dict[str, Any]:
+    """The anonymous JSON of a chain with the stats of its live projects."""
+    row = await repository.by_slug(session, chain.slug)
     assert row is not None
     item = chain_json(row)
-    item["view_count"] = int(views)
-    item["stats"] = {"total_views": 0, "total_upvotes": 0, "avg_proof_score": 0.0}
-    await _overlay(session, viewer, [item])
+    views, upvotes, avg = await repository.project_stats(session, chain.id)
+    item["stats"] = {"total_views": views, "total_upvotes": upvotes, "avg_proof_score": avg}
     return item
+
+
+async def overlay_detail(
+    session: AsyncSession, viewer: User | None, views: int, envelope: dict[str, Any]
+) -> None:
+    """Set this request's view count, and `is_following`/`is_owner` for a signed-in viewer."""
+    envelope["data"]["view_count"] = views
+    await _overlay(session, viewer, [envelope["data"]])
+
+
+ANALYTICS_DAYS = 30
+TOP_PROJECTS = 5
+
+
+def _series(counts: dict[str, int], since: datetime) -> list[dict[str, Any]]:
+    days = [(since + timedelta(days=i)).date().isoformat() for i in range(ANALYTICS_DAYS + 1)]
+    return [{"date": day, "count": counts.get(day, 0)} for day in days]
+
+
+async def analytics(session: AsyncSession, *, slug: str, user: User) -> dict[str, Any]:
+    """Owner analytics: 30-day follower and project growth, top projects, engagement."""
+    chain = await visible(session, slug, user)
+    if chain.creator_id != user.id and not is_admin(user):
+        raise Forbidden("Only the chain owner or an admin can see its analytics")
+    since = datetime.combine(utcnow().date() - timedelta(days=ANALYTICS_DAYS), time(), UTC)
+    follows = await repository.daily_counts(
+        session, ChainFollower.created_at, ChainFollower.chain_id, chain.id, since
+    )
+    adds = await repository.daily_counts(
+        session, ChainProject.added_at, ChainProject.chain_id, chain.id, since
+    )
+    top = await repository.top_projects(session, chain.id, TOP_PROJECTS)
+    upvotes, comments, posts, recent_posts = await repository.engagement(session, chain.id, since)
+    return {
+        "chain_id": str(chain.id),
+        "period_days": ANALYTICS_DAYS,
+        "followers": {
+            "total": chain.follower_count,
+            "new": sum(follows.values()),
+            "daily": _series(follows, since),
+        },
+        "projects": {
+            "total": chain.project_count,
+            "new": sum(adds.values()),
+            "daily": _series(adds, since),
+        },
+        "top_projects": [
+            {
+                "id": str(p.id),
+                "title": p.title,
+                "proof_score": round(p.proof_score, 2),
+                "upvotes": p.upvotes,
+                "comment_count": p.comment_count,
+                "view_count": p.view_count,
+            }
+            for p in top
+        ],
+        "engagement": {
+            "chain_views": chain.view_count,
+            "project_upvotes": int(upvotes),
+            "project_comments": int(comments),
+            "posts": int(posts),
+            "posts_in_period": int(recent_posts),
+        },
+    }
 
 
 async def update(

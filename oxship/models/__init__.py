@@ -3,6 +3,8 @@
 from oxship.models.base import Base
 from oxship.models.chain import Chain, ChainFollower, ChainProject, ChainProjectRequest
 from oxship.models.engagement import Badge, Comment, CommentVote, Notification, Vote
+from oxship.models.event import Event, EventProject, EventSubscriber
+from oxship.models.forum import ChainPost, ChainPostReaction
 from oxship.models.mail import MailMessage
 from oxship.models.project import (
     Project,
@@ -20,10 +22,15 @@ __all__ = [
     "Base",
     "Chain",
     "ChainFollower",
+    "ChainPost",
+    "ChainPostReaction",
     "ChainProject",
     "ChainProjectRequest",
     "Comment",
     "CommentVote",
+    "Event",
+    "EventProject",
+    "EventSubscriber",
     "MailMessage",
     "Notification",
     "OneTimeToken",
