@@ -13,6 +13,9 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from oxship.chains import membership as chain_membership
+from oxship.chains import service as chains
+from oxship.chains.schemas import ChainCreate
 from oxship.comments import service as comments
 from oxship.comments.schemas import CommentCreate
 from oxship.db import transaction
@@ -84,6 +87,15 @@ COMMENTS = (
     "Would be keen to contribute, is the repo open?",
     "This solves a real problem for our team.",
 )
+CHAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("DeFi Builders", ("DeFi",)),
+    ("AI Agents Guild", ("AI",)),
+    ("Onchain Games", ("Gaming", "NFT")),
+    ("Public Goods", ("DAO", "Climate")),
+    ("Zero Knowledge Lab", ("Privacy", "Infrastructure")),
+    ("Social Protocols", ("Social",)),
+    ("Founders Circle", ("DeFi", "AI")),
+)
 UPDATE_TYPES = ("milestone", "feature_launch", "announcement", "hackathon_win", "partnership")
 
 
@@ -97,9 +109,11 @@ async def seed_demo(runtime: Runtime, *, only_if_empty: bool, scale: float = 1.0
     people = await _users(runtime)
     project_ids = await _projects(runtime, rng, people, max(10, round(PROJECTS * size)))
     counts = await _engagement(runtime, rng, people, project_ids, size)
+    counts.update(await _chains(runtime, rng, people, project_ids))
     return (
         f"{len(people)} users, {len(project_ids)} projects, {counts['votes']} votes, "
-        f"{counts['comments']} comments, {counts['saves']} saves, {counts['updates']} updates "
+        f"{counts['comments']} comments, {counts['saves']} saves, {counts['updates']} updates, "
+        f"{counts['chains']} chains with {counts['chain_projects']} projects "
         f"(password {DEMO_PASSWORD!r}, e.g. login 'ada')"
     )
 
@@ -228,6 +242,39 @@ async def _engagement(
         admin = people[0]
         for project_id in project_ids[:5]:
             await projects.toggle_feature(session, project_id=project_id, admin=admin)
+    return counts
+
+
+async def _chains(
+    runtime: Runtime, rng: random.Random, people: list[User], project_ids: list[uuid.UUID]
+) -> dict[str, int]:
+    counts = {"chains": 0, "chain_projects": 0}
+    async with transaction(runtime) as session:
+        for i, (name, categories) in enumerate(CHAINS):
+            owner = people[(i * 7) % len(people)]
+            data = ChainCreate(
+                name=name,
+                description=f"A community for {', '.join(categories)} builders to share their work.",
+                categories=list(categories),
+                requires_approval=i % 3 == 2,
+                is_public=i != len(CHAINS) - 1,
+            )
+            chain = await chains.create(session, owner=owner, data=data)
+            counts["chains"] += 1
+            slug = chain["slug"]
+            for fan in rng.sample(people, rng.randint(3, 15)):
+                await _quietly(chains.follow(session, slug=slug, user=fan))
+            for project_id in rng.sample(project_ids, min(len(project_ids), rng.randint(4, 12))):
+                project = await projects.get_live(session, project_id)
+                builder = await users.get(session, project.user_id)
+                assert builder is not None
+                try:
+                    status, _ = await chain_membership.add(
+                        session, slug=slug, user=builder, project_id=project_id, message=None
+                    )
+                except OxshipError:  # the project is already in 5 chains
+                    continue
+                counts["chain_projects"] += status == 201
     return counts
 
 

@@ -5,7 +5,16 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import func, select
 
-from oxship.models import Comment, Project, SavedProject, User, Vote
+from oxship.models import (
+    Chain,
+    ChainFollower,
+    ChainProject,
+    Comment,
+    Project,
+    SavedProject,
+    User,
+    Vote,
+)
 from oxship.runtime import Runtime
 from oxship.seed import seed_demo
 
@@ -42,6 +51,16 @@ async def test_demo_seed_counters_match_rows(runtime: Runtime, client: httpx.Asy
             ), p.title
         owners = await session.scalar(select(func.count()).select_from(User))
         assert owners == 40
+        chains = (await session.scalars(select(Chain))).all()
+        assert len(chains) == 7
+        assert any(not c.is_public for c in chains)
+        for c in chains:
+            members = await session.scalar(
+                select(func.count()).where(ChainProject.chain_id == c.id)
+            )
+            fans = await session.scalar(select(func.count()).where(ChainFollower.chain_id == c.id))
+            assert (c.project_count, c.follower_count) == (members, fans), c.name
+        assert sum(c.project_count for c in chains) > 0
 
     feed = await client.get("/api/projects", params={"per_page": 5})
     assert feed.status_code == 200
