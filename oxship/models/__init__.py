@@ -1,11 +1,15 @@
 """Every SQLAlchemy model, imported here so the metadata is complete (Alembic, tests)."""
 
+from oxship.models.admin import AdminAction, Feedback, JobRun
 from oxship.models.base import Base
 from oxship.models.chain import Chain, ChainFollower, ChainProject, ChainProjectRequest
 from oxship.models.engagement import Badge, Comment, CommentVote, Notification, Vote
 from oxship.models.event import Event, EventProject, EventSubscriber
 from oxship.models.forum import ChainPost, ChainPostReaction
+from oxship.models.intro import Intro, IntroRequest
+from oxship.models.investor import InvestorProfile, InvestorTag
 from oxship.models.mail import MailMessage
+from oxship.models.message import Conversation, DirectMessage
 from oxship.models.project import (
     Project,
     ProjectScreenshot,
@@ -15,10 +19,13 @@ from oxship.models.project import (
     SavedProject,
 )
 from oxship.models.user import AuthSession, OneTimeToken, TokenPurpose, User
+from oxship.models.validation import BadgeType, ValidatorAssignment, ValidatorProfile
 
 __all__ = [
+    "AdminAction",
     "AuthSession",
     "Badge",
+    "BadgeType",
     "Base",
     "Chain",
     "ChainFollower",
@@ -28,9 +35,17 @@ __all__ = [
     "ChainProjectRequest",
     "Comment",
     "CommentVote",
+    "Conversation",
+    "DirectMessage",
     "Event",
     "EventProject",
     "EventSubscriber",
+    "Feedback",
+    "Intro",
+    "IntroRequest",
+    "InvestorProfile",
+    "InvestorTag",
+    "JobRun",
     "MailMessage",
     "Notification",
     "OneTimeToken",
@@ -42,5 +57,7 @@ __all__ = [
     "SavedProject",
     "TokenPurpose",
     "User",
+    "ValidatorAssignment",
+    "ValidatorProfile",
     "Vote",
 ]

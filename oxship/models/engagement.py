@@ -88,6 +88,7 @@ class Badge(IdMixin, Base):
     points: Mapped[int] = mapped_column(Integer)
     rationale: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
         UniqueConstraint("validator_id", "project_id"),
