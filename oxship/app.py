@@ -18,6 +18,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from oxship import __version__
+from oxship.admin.endpoints import router as admin_router
+from oxship.audit.endpoints import router as audit_router
 from oxship.auth import service as auth_service
 from oxship.auth.endpoints import router as auth_router
 from oxship.chains import service as chains_service
@@ -25,9 +27,20 @@ from oxship.chains.endpoints import router as chains_router
 from oxship.comments.endpoints import router as comments_router
 from oxship.config import Settings
 from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unauthorized, Unavailable
+from oxship.events.endpoints import router as events_router
+from oxship.feedback.endpoints import router as feedback_router
+from oxship.forum.endpoints import router as forum_router
+from oxship.intros.endpoints import intros_router
+from oxship.intros.endpoints import router as intro_requests_router
+from oxship.investors.endpoints import admin_router as investors_admin_router
+from oxship.investors.endpoints import directory_router as investors_directory_router
+from oxship.investors.endpoints import matches_router as investors_matches_router
+from oxship.investors.endpoints import router as investor_requests_router
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
 from oxship.kit.middleware import EdgeMiddleware, InputGuardMiddleware
+from oxship.leaderboards.endpoints import router as leaderboards_router
+from oxship.messages.endpoints import router as messages_router
 from oxship.models import User
 from oxship.notifications.endpoints import router as notifications_router
 from oxship.ops.endpoints import router as ops_router
@@ -38,6 +51,9 @@ from oxship.runtime import Runtime
 from oxship.saved.endpoints import router as saved_router
 from oxship.updates.endpoints import router as updates_router
 from oxship.users.endpoints import router as users_router
+from oxship.validation.endpoints import admin_router as validation_admin_router
+from oxship.validation.endpoints import router as badges_router
+from oxship.validation.endpoints import validator_router
 from oxship.votes.endpoints import router as votes_router
 
 log = logging.getLogger(__name__)
@@ -47,6 +63,7 @@ ROUTERS = (
     auth_router,
     users_router,
     user_projects_router,
+    investors_matches_router,
     projects_router,
     votes_router,
     comments_router,
@@ -54,6 +71,21 @@ ROUTERS = (
     saved_router,
     notifications_router,
     chains_router,
+    forum_router,
+    events_router,
+    audit_router,
+    badges_router,
+    validator_router,
+    validation_admin_router,
+    investor_requests_router,
+    investors_directory_router,
+    investors_admin_router,
+    intro_requests_router,
+    intros_router,
+    messages_router,
+    feedback_router,
+    admin_router,
+    leaderboards_router,
 )
 
 

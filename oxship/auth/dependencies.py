@@ -77,6 +77,22 @@ async def admin_user(user: Annotated[User, Depends(current_user)]) -> User:
     return user
 
 
+async def validator_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """The authenticated user, who must be a validator (403 otherwise)."""
+    if not user.is_validator:
+        raise Forbidden("Validator access required")
+    return user
+
+
+async def investor_user(user: Annotated[User, Depends(current_user)]) -> User:
+    """The authenticated user, who must be an approved investor (403 otherwise)."""
+    if not user.is_investor:
+        raise Forbidden("Only approved investors can do this")
+    return user
+
+
 CurrentUser = Annotated[User, Depends(current_user)]
 OptionalUser = Annotated[User | None, Depends(optional_user)]
 AdminUser = Annotated[User, Depends(admin_user)]
+ValidatorUser = Annotated[User, Depends(validator_user)]
+InvestorUser = Annotated[User, Depends(investor_user)]

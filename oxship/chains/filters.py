@@ -17,3 +17,4 @@ class ChainFilters:
     featured: bool | None = None
     creator_id: uuid.UUID | None = None
     followed_by: uuid.UUID | None = None
+    active_only: bool = False  # not suspended (until a suspension ends) nor banned

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.chains.filters import ChainFilters
 from oxship.kit.clock import utcnow
-from oxship.kit.sql import dialect_name, insert_ignoring_conflicts
+from oxship.kit.sql import dialect_name, insert_ignoring_conflicts, like_escape
 from oxship.models import (
     Chain,
     ChainFollower,
@@ -71,8 +71,13 @@ def _where(filters: ChainFilters, dialect: str) -> list[ColumnElement[bool]]:
     elif filters.visibility != "all":
         conds.append(Chain.is_public.is_(True))
     if filters.search:
-        pattern = f"%{filters.search.strip().lower()}%"
-        conds.append(or_(Chain.name_key.like(pattern), func.lower(Chain.description).like(pattern)))
+        pattern = f"%{like_escape(filters.search.strip().lower())}%"
+        conds.append(
+            or_(
+                Chain.name_key.like(pattern, escape="\\"),
+                func.lower(Chain.description).like(pattern, escape="\\"),
+            )
+        )
     if filters.category:
         conds.append(_has_category(filters.category.strip().lower(), dialect))
     if filters.featured is not None:
@@ -81,6 +86,9 @@ def _where(filters: ChainFilters, dialect: str) -> list[ColumnElement[bool]]:
         conds.append(Chain.creator_id == filters.creator_id)
     if filters.followed_by is not None:
         conds.append(_followed_by(filters.followed_by))
+    if filters.active_only:
+        suspension_over = (Chain.status == "suspended") & (Chain.suspended_until <= utcnow())
+        conds.append(or_(Chain.status == "active", suspension_over))
     return conds
 
 

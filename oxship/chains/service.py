@@ -384,11 +384,12 @@ async def recommendations(
     session: AsyncSession, *, categories: list[str], viewer: User | None
 ) -> list[dict[str, Any]]:
     """Up to 6 public active chains: most shared categories first, then trending."""
-    rows = await repository.top(session, filters=ChainFilters(), limit=RECOMMEND_POOL)
+    rows = await repository.top(
+        session, filters=ChainFilters(active_only=True), limit=RECOMMEND_POOL
+    )
     wanted = {c.strip().lower() for c in categories if c.strip()}
-    live = [row for row in rows if not is_read_only(row[0])]
     ranked = sorted(
-        enumerate(live),
+        enumerate(rows),
         key=lambda pair: (
             -len(wanted & {c.lower() for c in pair[1][0].categories or []}),
             pair[0],
@@ -397,6 +398,12 @@ async def recommendations(
     items = [chain_json(row) for _, row in ranked[:RECOMMEND_LIMIT]]
     await _overlay(session, viewer, items)
     return items
+
+
+async def leaderboard(session: AsyncSession, *, limit: int) -> list[dict[str, Any]]:
+    """Public active chains by trending (API §2.4), anonymous JSON."""
+    rows = await repository.top(session, filters=ChainFilters(active_only=True), limit=limit)
+    return [chain_json(row) for row in rows]
 
 
 async def room_for(session: AsyncSession, user: User | None, slug: str) -> str | None:

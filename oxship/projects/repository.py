@@ -19,6 +19,8 @@ from oxship.models import (
     Badge,
     Chain,
     ChainProject,
+    Event,
+    EventProject,
     Project,
     ProjectScreenshot,
     ProjectTag,
@@ -409,17 +411,29 @@ async def caller_saved(
     return set((await session.scalars(stmt)).all())
 
 
-async def leave_chains(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
-    """Take a deleted project out of its chains (moving their `project_count`); the chains' ids."""
-    chain_ids = select(ChainProject.chain_id).where(ChainProject.project_id == project_id)
+async def _leave(
+    session: AsyncSession, project_id: uuid.UUID, group: Any, link: Any, group_id: Any
+) -> list[uuid.UUID]:
+    """Delete a project's `link` rows and move each `group`'s `project_count`; the groups' ids."""
+    group_ids = select(group_id).where(link.project_id == project_id)
     stmt = (
-        update(Chain)
-        .where(Chain.id.in_(chain_ids))
-        .values(project_count=Chain.project_count - 1)
-        .returning(Chain.id)
+        update(group)
+        .where(group.id.in_(group_ids))
+        .values(project_count=group.project_count - 1)
+        .returning(group.id)
         .execution_options(synchronize_session=False)
     )
     ids = list((await session.execute(stmt)).scalars().all())
     if ids:
-        await session.execute(delete(ChainProject).where(ChainProject.project_id == project_id))
+        await session.execute(delete(link).where(link.project_id == project_id))
     return ids
+
+
+async def leave_chains(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
+    """Take a deleted project out of its chains (moving their `project_count`); the chains' ids."""
+    return await _leave(session, project_id, Chain, ChainProject, ChainProject.chain_id)
+
+
+async def leave_events(session: AsyncSession, project_id: uuid.UUID) -> list[uuid.UUID]:
+    """Take a deleted project out of its events (moving their `project_count`); the events' ids."""
+    return await _leave(session, project_id, Event, EventProject, EventProject.event_id)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oxship.chains.cache import chain_changed
 from oxship.errors import Forbidden, NotFound
+from oxship.events.cache import events_changed
 from oxship.kit.clock import utcnow
 from oxship.kit.outbox import outbox_of
 from oxship.models import Project, User
@@ -235,6 +236,7 @@ async def delete(session: AsyncSession, *, project_id: uuid.UUID, user: User) ->
     # Chains count live projects only: a deleted project leaves its chains at once.
     for chain_id in await repository.leave_chains(session, project.id):
         chain_changed(session, chain_id)
+    events_changed(session, await repository.leave_events(session, project.id))
     project_changed(session, project.id, project.user_id)
     outbox_of(session).emit("project:deleted", {"project_id": str(project.id)}, room=None)
 

@@ -85,6 +85,17 @@ BODILESS_ACTIONS = (
     "/read-all",
     "/save/{project_id}",
     "/follow",
+    "/subscribe",
+    "/verify",
+    "/pin",
+    "/lock",
+    "/start-review",
+    "/remove",
+    "/restore",
+    "/unban",
+    "/toggle-admin",
+    "/mark-read",
+    "/revoke",
 )
 
 

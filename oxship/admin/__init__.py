@@ -1,0 +1,1 @@
+"""The admin console: users, projects, chain moderation and platform stats."""

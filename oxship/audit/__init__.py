@@ -1,0 +1,1 @@
+"""The admin audit log: every admin action, with actor, action, target, reason and time."""

@@ -1,0 +1,1 @@
+"""Events: hackathons and other gatherings, their entries and results."""

@@ -1,0 +1,1 @@
+"""Feedback and reports, with admin review."""

@@ -1,0 +1,1 @@
+"""Chain posts: forum threads and replies inside a chain."""

@@ -1,0 +1,1 @@
+"""Introductions between investors and builders, both directions."""

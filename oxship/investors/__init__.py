@@ -1,0 +1,1 @@
+"""Investor applications, profiles, the directory and project matches."""

@@ -1,0 +1,1 @@
+"""Leaderboards: projects by period, users by karma, chains by trending, and all three at once."""

@@ -1,0 +1,1 @@
+"""Badges, badge types, validators and their review assignments."""
