@@ -135,4 +135,21 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def get_write_session(
+    request: Request,
+    _request_session: Annotated[AsyncSession, Depends(get_session, scope="function")],
+) -> AsyncIterator[AsyncSession]:
+    """Dependency: a writing unit of work for a GET that must write (a view count, read marks).
+
+    A GET's own session is read-only; on SQLite it is a deferred transaction that cannot take the
+    write lock once another writer has committed (`database is locked` at once, whatever the busy
+    timeout). This one is queued with the other writers (`BEGIN IMMEDIATE`) and, like any write,
+    committed before the response is sent and followed by its outbox. It opens inside the request's
+    session (and closes before it), so units of work always nest.
+    """
+    async with transaction(request.app.state.runtime, write=True) as session:
+        yield session
+
+
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+WriteSessionDep = Annotated[AsyncSession, Depends(get_write_session, scope="function")]

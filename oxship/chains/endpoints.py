@@ -32,7 +32,7 @@ from oxship.chains.schemas import (
     FollowStateOut,
     PinStateOut,
 )
-from oxship.db import SessionDep
+from oxship.db import SessionDep, WriteSessionDep
 from oxship.kit.cache import CacheDep, cached_json, caller_overlay
 from oxship.kit.envelope import (
     ERROR_RESPONSES,
@@ -162,7 +162,7 @@ async def user_following(
 
 @router.get("/{slug}", response_model=Envelope[ChainDetailOut])
 async def chain_detail(
-    slug: str, request: Request, session: SessionDep, cache: CacheDep, viewer: OptionalUser
+    slug: str, request: Request, session: WriteSessionDep, cache: CacheDep, viewer: OptionalUser
 ) -> Response:
     """A chain with its stats (counts a view); private chains 404 for outsiders."""
     chain, views = await service.count_view(session, slug=slug, viewer=viewer)

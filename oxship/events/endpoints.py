@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, CurrentUser, OptionalUser
-from oxship.db import SessionDep
+from oxship.db import SessionDep, WriteSessionDep
 from oxship.events import entries, service
 from oxship.events.cache import EVENTS, LIST_TTL, PROJECTS_TTL, event_ns
 from oxship.events.filters import EventFilters
@@ -164,7 +164,7 @@ async def event_types(request: Request, session: SessionDep, cache: CacheDep) ->
 
 
 @router.get("/{slug}", response_model=Envelope[EventOut])
-async def event_detail(slug: str, session: SessionDep, viewer: OptionalUser) -> JSONBody:
+async def event_detail(slug: str, session: WriteSessionDep, viewer: OptionalUser) -> JSONBody:
     """An event (counts a view) with the caller's `is_subscribed` and `is_organizer`."""
     return ok(await service.detail(session, slug=slug, viewer=viewer), headers=PRIVATE)
 

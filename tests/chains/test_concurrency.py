@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -66,3 +67,22 @@ async def test_concurrent_adds_of_one_project_stop_at_five(
         rows = await session.scalar(select(func.count()).select_from(ChainProject))
         total = await session.scalar(select(func.sum(Chain.project_count)))
     assert (rows, total) == (5, 5)
+
+
+async def test_detail_views_race_writes_without_errors(
+    users: UserFactory, runtime: Runtime, client: Any
+) -> None:
+    owner = await users.actor()
+    chain = await make_chain(owner.client, "Raced detail")
+    fans = [await users.actor() for _ in range(10)]
+    url = f"/api/chains/{chain['slug']}"
+    responses = await asyncio.gather(
+        *(client.get(url) for _ in range(10)),
+        *(fan.client.post(f"{url}/follow") for fan in fans),
+    )
+    assert {r.status_code for r in responses} == {200}, [r.text for r in responses]
+    async with runtime.sessionmaker() as session:
+        views, followers = (
+            await session.execute(select(Chain.view_count, Chain.follower_count))
+        ).one()
+    assert (views, followers) == (10, 10)

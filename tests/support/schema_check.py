@@ -7,26 +7,15 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
-from starlette.routing import Match
 
 from oxship.kit.envelope import ErrorOut
+from tests.support.routes import route_for
 
 
 @lru_cache(maxsize=512)
 def _adapter(model: Any) -> TypeAdapter[Any]:
     return TypeAdapter(model)
-
-
-def _route_for(app: FastAPI, method: str, path: str) -> APIRoute | None:
-    scope = {"type": "http", "method": method, "path": path, "root_path": ""}
-    for route in app.routes:
-        if isinstance(route, APIRoute):
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return route
-    return None
 
 
 def check_response(app: FastAPI, response: httpx.Response) -> None:
@@ -43,7 +32,10 @@ def check_response(app: FastAPI, response: httpx.Response) -> None:
     if response.status_code >= 400:
         _adapter(ErrorOut).validate_python(body)
         return
-    route = _route_for(app, response.request.method, response.request.url.path)
+    path = response.request.url.path
+    route = route_for(app, response.request.method, path)
+    if route is None and path.startswith("/api/"):
+        raise AssertionError(f"{response.request.method} {path}: no route documents this response")
     if route is None or route.response_model is None:
         return
     try:
