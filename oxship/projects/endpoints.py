@@ -41,6 +41,7 @@ from oxship.projects.schemas import (
     ViewIn,
     ViewOut,
 )
+from oxship.validation import service as validation
 
 router = APIRouter(prefix="/api/projects", tags=["projects"], responses=ERROR_RESPONSES)
 users_router = APIRouter(prefix="/api/users", tags=["projects"], responses=ERROR_RESPONSES)
@@ -117,6 +118,7 @@ async def feed(
 async def create_project(body: ProjectCreate, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Create a project (scores computed at once) and add it to `chain_ids`, or request it."""
     project = await service.create(session, owner=user, data=body)
+    await validation.assign_new_project(session, project_id=uuid.UUID(project["id"]))
     results: list[dict[str, Any]] = []
     if body.chain_ids:
         project_id = uuid.UUID(project["id"])
