@@ -168,6 +168,20 @@ def outbox(
     console.print(table)
 
 
+@app.command("expire-intros")
+def expire_intros() -> None:
+    """Expire introductions still pending after 30 days (once per hour per deployment)."""
+    from oxship.intros.jobs import run_expiry
+
+    result = _run(run_expiry)
+    if result is None:
+        console.print("expire-intros already ran this hour: skipped")
+        return
+    console.print(
+        f"[green]expired {result['intro_requests']} intro requests and {result['intros']} intros"
+    )
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
