@@ -20,7 +20,17 @@ from oxship.comments import service as comments
 from oxship.comments.schemas import CommentCreate
 from oxship.db import transaction
 from oxship.errors import OxshipError
+from oxship.events import entries as event_entries
+from oxship.events import service as events
+from oxship.events.schemas import EventCreate, EventProjectAdd
+from oxship.forum import service as forum
+from oxship.forum.schemas import ChainPostCreate
+from oxship.intros import builder_intros as intros_to_investors
+from oxship.intros import service as intros
+from oxship.investors import service as investors_service
+from oxship.investors.schemas import ApplicationCreate
 from oxship.kit.clock import utcnow
+from oxship.messages import service as messages
 from oxship.models import Project, User
 from oxship.projects import service as projects
 from oxship.projects.schemas import ProjectCreate
@@ -29,14 +39,17 @@ from oxship.saved import service as saved
 from oxship.updates import service as updates
 from oxship.updates.schemas import UpdateCreate
 from oxship.users import service as users
+from oxship.validation import management as validation_admin
+from oxship.validation import service as validation
+from oxship.validation.schemas import BadgeAward, BulkAssign, PermissionsUpdate
 from oxship.votes import service as votes
 
 DEMO_PASSWORD = "demo-password-1"
 NAMED_USERS: tuple[tuple[str, str, dict[str, bool]], ...] = (  # username, display name, roles
     ("admin", "Demo Admin", {"is_admin": True}),
     ("ada", "Ada Builder", {"email_verified": True}),
-    ("grace", "Grace Validator", {"is_validator": True}),
-    ("linus", "Linus Investor", {"is_investor": True}),
+    ("grace", "Grace Validator", {}),  # made a validator and an investor by the seed, as an
+    ("linus", "Linus Investor", {}),  # admin would: with a profile and an approved application
     ("margaret", "Margaret Hacker", {"github_connected": True}),
 )
 GENERATED_USERS = 35
@@ -96,6 +109,22 @@ CHAINS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Social Protocols", ("Social",)),
     ("Founders Circle", ("DeFi", "AI")),
 )
+THREAD_TITLES = (
+    "What are you shipping this week?",
+    "Feedback wanted on our proof circuit",
+    "Best tools for hackathon demos",
+    "Looking for a Rust teammate",
+    "How do judges read proof scores?",
+)
+EVENTS: tuple[tuple[str, str, int, int, float | None], ...] = (  # name, type, start, days, prize
+    ("ETHGlobal Online", "hackathon", -40, 14, 250_000.0),
+    ("Proof Summit", "conference", 10, 2, None),
+    ("ZK Championship", "competition", -3, 10, 50_000.0),
+    ("Demo Day Winter", "showcase", 25, 1, 10_000.0),
+    ("Rust for Builders", "workshop", 5, 1, None),
+)
+BADGES = ("stone", "silver", "gold", "platinum", "demerit")
+TRACKS = ("DeFi", "AI", "Infrastructure", "Public goods")
 UPDATE_TYPES = ("milestone", "feature_launch", "announcement", "hackathon_win", "partnership")
 
 
@@ -110,10 +139,15 @@ async def seed_demo(runtime: Runtime, *, only_if_empty: bool, scale: float = 1.0
     project_ids = await _projects(runtime, rng, people, max(10, round(PROJECTS * size)))
     counts = await _engagement(runtime, rng, people, project_ids, size)
     counts.update(await _chains(runtime, rng, people, project_ids))
+    counts.update(await _events(runtime, rng, people, project_ids))
+    counts.update(await _network(runtime, rng, people, project_ids))
     return (
         f"{len(people)} users, {len(project_ids)} projects, {counts['votes']} votes, "
         f"{counts['comments']} comments, {counts['saves']} saves, {counts['updates']} updates, "
-        f"{counts['chains']} chains with {counts['chain_projects']} projects "
+        f"{counts['chains']} chains with {counts['chain_projects']} projects and "
+        f"{counts['posts']} posts, {counts['events']} events with {counts['entries']} entries, "
+        f"{counts['badges']} badges, {counts['investors']} investors, {counts['intros']} intros, "
+        f"{counts['messages']} messages "
         f"(password {DEMO_PASSWORD!r}, e.g. login 'ada')"
     )
 
@@ -248,7 +282,7 @@ async def _engagement(
 async def _chains(
     runtime: Runtime, rng: random.Random, people: list[User], project_ids: list[uuid.UUID]
 ) -> dict[str, int]:
-    counts = {"chains": 0, "chain_projects": 0}
+    counts = {"chains": 0, "chain_projects": 0, "posts": 0}
     async with transaction(runtime) as session:
         for i, (name, categories) in enumerate(CHAINS):
             owner = people[(i * 7) % len(people)]
@@ -275,6 +309,173 @@ async def _chains(
                 except OxshipError:  # the project is already in 5 chains
                     continue
                 counts["chain_projects"] += status == 201
+            if chain["is_public"]:
+                counts["posts"] += await _threads(session, rng, people, slug)
+    return counts
+
+
+async def _threads(session: Any, rng: random.Random, people: list[User], slug: str) -> int:
+    """A few forum threads with replies and reactions in a public chain."""
+    made = 0
+    for n in range(rng.randint(2, 5)):
+        author = rng.choice(people)
+        thread = await forum.create(
+            session,
+            slug=slug,
+            user=author,
+            data=ChainPostCreate(title=rng.choice(THREAD_TITLES), content=rng.choice(COMMENTS)),
+        )
+        made += 1
+        posts = [uuid.UUID(thread["id"])]
+        for _ in range(rng.randint(0, 6)):
+            reply = ChainPostCreate(content=rng.choice(COMMENTS), parent_id=rng.choice(posts))
+            created = await forum.create(session, slug=slug, user=rng.choice(people), data=reply)
+            posts.append(uuid.UUID(created["id"]))
+            made += 1
+        for fan in rng.sample(people, rng.randint(0, 8)):
+            kind = "upvote" if rng.random() < 0.8 else "downvote"
+            await forum.react(session, slug=slug, user=fan, post_id=posts[0], reaction=kind)
+        if n == 0:
+            chain = await chains.visible(session, slug, None)
+            creator = await users.get(session, chain.creator_id)
+            assert creator is not None
+            await forum.set_flag(
+                session, slug=slug, user=creator, post_id=posts[0], flag="is_pinned", value=True
+            )
+    return made
+
+
+async def _events(
+    runtime: Runtime, rng: random.Random, people: list[User], project_ids: list[uuid.UUID]
+) -> dict[str, int]:
+    counts = {"events": 0, "entries": 0}
+    now = utcnow()
+    async with transaction(runtime) as session:
+        for i, (name, kind, start_days, length_days, prize) in enumerate(EVENTS):
+            organizer = people[(i * 5 + 1) % len(people)]
+            start = now + timedelta(days=start_days)
+            data = EventCreate(
+                name=name,
+                description=f"{name}: builders, judges and prizes for the best proof-backed projects.",
+                event_type=kind,
+                start_date=start,
+                end_date=start + timedelta(days=length_days),
+                prize_pool=prize,
+                location="Online" if i % 2 else "Lisbon",
+                categories=rng.sample(CATEGORIES, 2),
+            )
+            event = await events.create(session, organizer=organizer, data=data)
+            counts["events"] += 1
+            entries_made = rng.sample(project_ids, min(len(project_ids), rng.randint(3, 10)))
+            for rank, project_id in enumerate(entries_made, start=1):
+                ended = start_days + length_days < 0
+                entry = EventProjectAdd(
+                    project_id=project_id,
+                    track=rng.choice(TRACKS),
+                    rank=rank if ended and rank <= 3 else None,
+                    is_winner=ended and rank == 1,
+                    is_finalist=ended and rank <= 3,
+                )
+                await event_entries.add(session, slug=event["slug"], user=organizer, body=entry)
+                counts["entries"] += 1
+            for fan in rng.sample(people, rng.randint(2, 12)):
+                await _quietly(events.subscribe(session, slug=event["slug"], user=fan))
+    return counts
+
+
+async def _network(
+    runtime: Runtime, rng: random.Random, people: list[User], project_ids: list[uuid.UUID]
+) -> dict[str, int]:
+    """Validators and their badges, investors, introductions both ways, and conversations."""
+    counts = {"badges": 0, "investors": 0, "intros": 0, "messages": 0}
+    admin, grace, linus = people[0], people[2], people[3]
+    async with transaction(runtime) as session:
+        for validator, permissions in (
+            (grace, PermissionsUpdate(can_validate_all=True, allowed_badge_types=list(BADGES))),
+            (
+                people[5],
+                PermissionsUpdate(
+                    allowed_badge_types=["stone", "silver"], allowed_categories=["DeFi", "AI"]
+                ),
+            ),
+        ):
+            await validation_admin.add_by_email(session, admin=admin, email=validator.email)
+            await validation_admin.set_permissions(
+                session, admin=admin, user_id=validator.id, data=permissions
+            )
+        await validation_admin.bulk_assign(
+            session,
+            admin=admin,
+            data=BulkAssign(validator_id=people[5].id, category_filter="DeFi", limit=15),
+        )
+    async with transaction(runtime) as session:
+        validator = await users.get(session, grace.id)  # now with `is_validator`
+        assert validator is not None
+        for project_id in rng.sample(project_ids, min(len(project_ids), 30)):
+            award = BadgeAward(
+                project_id=project_id,
+                badge_type=rng.choices(BADGES, (30, 30, 20, 8, 5))[0],
+                rationale="Reviewed the demo, the repository and the proofs; the claims hold up well.",
+            )
+            counts["badges"] += await _quietly(
+                validation.award(session, user=validator, data=award)
+            )
+    investors = [linus, *people[6:10]]
+    async with transaction(runtime) as session:
+        for n, investor in enumerate(investors):
+            application = ApplicationCreate(
+                investor_type="organization" if n % 2 else "individual",
+                name=investor.display_name or investor.username,
+                company_name=f"{WORDS[n].title()} Ventures",
+                bio="Early-stage investor backing technical founders building open infrastructure.",
+                reason="I want to meet builders early and help them with their first raise.",
+                investment_thesis="Proof-backed products with real users beat slideware.",
+                investment_stages=["pre-seed", "seed"] if n % 2 else ["seed", "series-a"],
+                industries=rng.sample(CATEGORIES, 3),
+                geographic_focus=["Europe", "North America"][: 1 + n % 2],
+                ticket_size_min=25_000 * (n + 1),
+                ticket_size_max=250_000 * (n + 1),
+                plan_type="professional" if investor is linus else "free",
+            )
+            created = await investors_service.apply(session, user=investor, data=application)
+            await investors_service.approve(
+                session, admin=admin, request_id=uuid.UUID(created["id"]), admin_notes=None
+            )
+            counts["investors"] += 1
+    async with transaction(runtime) as session:
+        for project_id in rng.sample(project_ids, min(len(project_ids), 6)):
+            request = intros.send_request(
+                session,
+                investor=linus,
+                project_id=project_id,
+                message="Your proof score caught my eye: could we talk about your plans?",
+            )
+            if not await _quietly(request):
+                continue
+            counts["intros"] += 1
+        builder_projects = await session.scalars(
+            select(Project).where(Project.id.in_(project_ids), Project.user_id != linus.id).limit(3)
+        )
+        for project, investor in zip(builder_projects.all(), investors[1:], strict=False):
+            owner = await users.get(session, project.user_id)
+            assert owner is not None
+            made = intros_to_investors.request_intro(
+                session,
+                user=owner,
+                project_id=project.id,
+                recipient_id=investor.id,
+                message="We would love your feedback on our next milestone.",
+                contact=owner.email,
+            )
+            counts["intros"] += await _quietly(made)
+        for _ in range(round(12 * max(1, len(people) / 40))):
+            sender, recipient = rng.sample(people, 2)
+            for _turn in range(rng.randint(1, 5)):
+                await messages.send(
+                    session, sender=sender, recipient_id=recipient.id, body=rng.choice(COMMENTS)
+                )
+                counts["messages"] += 1
+                sender, recipient = recipient, sender
     return counts
 
 
