@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import uuid
@@ -17,7 +18,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
-from oxship import __version__
+from oxship import __version__, worker
 from oxship.admin.endpoints import router as admin_router
 from oxship.audit.endpoints import router as audit_router
 from oxship.auth import service as auth_service
@@ -115,9 +116,20 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             # (measured in docs/benchmarks.md). Startup objects are frozen out of every pass.
             gc.set_threshold(*thresholds)
             gc.freeze()
+        stop = asyncio.Event()
+        jobs = (
+            asyncio.create_task(
+                worker.run_forever(rt, interval=settings.worker_interval, stop=stop)
+            )
+            if settings.jobs_in_web
+            else None
+        )
         try:
             yield
         finally:
+            stop.set()
+            if jobs is not None:
+                await jobs
             await realtime.close()
             if owned:
                 await rt.close()

@@ -1,9 +1,10 @@
-"""The `oxship` command: serve, migrate, create-admin, seed, outbox."""
+"""The `oxship` command: serve, migrate, create-admin, seed, outbox, expire-intros, worker."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Annotated, TypeVar
 
@@ -180,6 +181,31 @@ def expire_intros() -> None:
     console.print(
         f"[green]expired {result['intro_requests']} intro requests and {result['intros']} intros"
     )
+
+
+@app.command("worker")
+def run_worker(
+    once: Annotated[bool, typer.Option(help="Run every job once, print the results, exit")] = False,
+) -> None:
+    """Run the periodic jobs every WORKER_INTERVAL seconds (each runs once per period per deployment)."""
+    from oxship.worker import run_forever, run_once
+
+    if once:
+        for name, result in _run(run_once).items():
+            console.print(
+                f"{name}: {'skipped (already ran this period)' if result is None else result}"
+            )
+        return
+
+    async def forever(runtime: Runtime) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        console.print(f"worker: jobs every {runtime.settings.worker_interval:g} s; Ctrl-C stops")
+        await run_forever(runtime, interval=runtime.settings.worker_interval, stop=stop)
+
+    _run(forever)
 
 
 def main() -> None:

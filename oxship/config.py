@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     apm_service_name: str = Field("oxship", description="service name in logs and traces")
     log_level: str = Field("INFO", description="DEBUG|INFO|WARNING|ERROR")
     jobs_in_web: bool = Field(False, description="run periodic jobs inside web processes")
+    worker_interval: float = Field(
+        60.0, gt=0, description="seconds between rounds of periodic jobs"
+    )
     password_hash_time_cost: int = Field(3, ge=1, description="argon2id iterations")
     password_hash_memory_kib: int = Field(65_536, ge=8, description="argon2id memory, KiB")
     password_reset_ttl: int = Field(3_600, ge=60, description="reset token lifetime, seconds")
