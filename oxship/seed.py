@@ -409,8 +409,8 @@ async def _network(
             data=BulkAssign(validator_id=people[5].id, category_filter="DeFi", limit=15),
         )
     async with transaction(runtime) as session:
-        validator = await users.get(session, grace.id)  # now with `is_validator`
-        assert validator is not None
+        awarder = await users.get(session, grace.id)  # now with `is_validator`
+        assert awarder is not None
         for project_id in rng.sample(project_ids, min(len(project_ids), 30)):
             award = BadgeAward(
                 project_id=project_id,
@@ -418,7 +418,7 @@ async def _network(
                 rationale="Reviewed the demo, the repository and the proofs; the claims hold up well.",
             )
             counts["badges"] += await _quietly(
-                validation.award(session, user=validator, data=award)
+                validation.award(session, user=awarder, data=award)
             )
     investors = [linus, *people[6:10]]
     async with transaction(runtime) as session:
