@@ -417,9 +417,7 @@ async def _network(
                 badge_type=rng.choices(BADGES, (30, 30, 20, 8, 5))[0],
                 rationale="Reviewed the demo, the repository and the proofs; the claims hold up well.",
             )
-            counts["badges"] += await _quietly(
-                validation.award(session, user=awarder, data=award)
-            )
+            counts["badges"] += await _quietly(validation.award(session, user=awarder, data=award))
     investors = [linus, *people[6:10]]
     async with transaction(runtime) as session:
         for n, investor in enumerate(investors):
