@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 from oxship.config import Settings
 from oxship.db import create_engine
 from oxship.models import Base
+from oxship.search.schema import COMPARE_FILTERS
 
 config = context.config
 target_metadata = Base.metadata
@@ -25,6 +26,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        **COMPARE_FILTERS,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -14,12 +14,14 @@ from oxship.config import Settings
 from oxship.db import create_engine
 from oxship.migrate import downgrade, upgrade
 from oxship.models import Base
+from oxship.search.schema import COMPARE_FILTERS
 from tests.support.databases import create_empty_database, drop_test_database
 
 
 async def test_models_and_migrations_agree(engine: AsyncEngine) -> None:
     def diff(sync_conn: object) -> list[object]:
-        context = MigrationContext.configure(sync_conn, opts={"compare_type": True})  # type: ignore[arg-type]
+        opts = {"compare_type": True, **COMPARE_FILTERS}
+        context = MigrationContext.configure(sync_conn, opts=opts)  # type: ignore[arg-type]
         return list(compare_metadata(context, Base.metadata))
 
     async with engine.connect() as conn:

@@ -1,0 +1,1 @@
+"""Full-text search over projects, users, chains and events (API §3.19)."""
