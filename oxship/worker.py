@@ -12,12 +12,16 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from oxship.intros.jobs import run_expiry
+from oxship.reconcile.jobs import run_reconcile
 from oxship.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[Runtime], Awaitable[Any]]
-JOBS: tuple[tuple[str, Job], ...] = (("expire-intros", run_expiry),)
+JOBS: tuple[tuple[str, Job], ...] = (
+    ("expire-intros", run_expiry),
+    ("reconcile", run_reconcile),
+)
 
 
 async def run_once(runtime: Runtime) -> dict[str, Any]:

@@ -33,9 +33,14 @@ async def test_each_job_runs_once_per_period(runtime: Runtime) -> None:
         "intros": 0,
         "period": first["expire-intros"]["period"],
     }
+    assert first["reconcile"] == {
+        "fixed": 0,
+        "by_check": {},
+        "period": first["reconcile"]["period"],
+    }
     again = await worker.run_once(runtime)
-    assert again == {"expire-intros": None}
-    assert await _runs(runtime) == 1
+    assert again == {"expire-intros": None, "reconcile": None}
+    assert await _runs(runtime) == 2
 
 
 async def test_a_failing_job_does_not_stop_the_others(
@@ -75,7 +80,7 @@ async def test_the_loop_repeats_until_stopped(
 async def test_web_processes_run_the_jobs_only_when_asked(
     runtime: Runtime, database_url: str
 ) -> None:
-    for enabled, expected in ((False, 0), (True, 1)):
+    for enabled, expected in ((False, 0), (True, len(worker.JOBS))):
         settings: Settings = make_settings(database_url, jobs_in_web=enabled, worker_interval=0.05)
         app = create_app(settings)
         async with app.router.lifespan_context(app):

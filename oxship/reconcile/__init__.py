@@ -1,0 +1,1 @@
+"""Reconcile: every denormalized counter and score checked against its source rows (and fixed)."""
