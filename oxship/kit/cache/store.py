@@ -18,18 +18,29 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
+from contextvars import ContextVar
 
 import orjson
+from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from oxship.kit.cache.local import LocalTier
-from oxship.kit.metrics import CACHE_ERRORS, CACHE_REQUESTS
+from oxship.kit.metrics import CACHE_ERRORS, CACHE_REQUESTS, REGISTRY
 
 log = logging.getLogger(__name__)
 
 Loader = Callable[[], Awaitable[bytes]]
+BumpListener = Callable[[list[str]], None]
+
+CACHE_WARMER_REQUESTS = Counter(
+    "oxship_cache_warmer_requests_total",
+    "Cache lookups made while warming (kept out of oxship_cache_requests_total), by result",
+    ["namespace", "result"],
+    registry=REGISTRY,
+)
+_WARMING: ContextVar[set[str] | None] = ContextVar("oxship_cache_warming", default=None)
 
 _VERSION_TTL = 7 * 86_400  # far beyond any entry TTL: an expired version key hides nothing stale
 _REDIS_RETRY_AFTER = 1.0  # seconds a failed Redis is left alone before the next try
@@ -45,6 +56,30 @@ def _as_bytes(value: bytes | str) -> bytes:
 def family(namespace: str) -> str:
     """The metric label of a namespace: `project:42` → `project`."""
     return namespace.split(":", 1)[0]
+
+
+@contextlib.contextmanager
+def warming() -> Iterator[set[str]]:
+    """Mark the lookups made inside (this task and those it starts) as a warmer's.
+
+    They are counted in `oxship_cache_warmer_requests_total` instead of the hit/miss counters, and
+    the namespaces they touch are added to the yielded set.
+    """
+    seen: set[str] = set()
+    token = _WARMING.set(seen)
+    try:
+        yield seen
+    finally:
+        _WARMING.reset(token)
+
+
+def _count(namespaces: Sequence[str], label: str, result: str) -> None:
+    seen = _WARMING.get()
+    if seen is None:
+        CACHE_REQUESTS.labels(namespace=label, result=result).inc()
+    else:
+        seen.update(namespaces)
+        CACHE_WARMER_REQUESTS.labels(namespace=label, result=result).inc()
 
 
 class ResponseCache:
@@ -71,6 +106,7 @@ class ResponseCache:
         self._redis_down_until = 0.0
         self._subscribed = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
+        self._bump_listeners: list[BumpListener] = []
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -104,6 +140,27 @@ class ResponseCache:
         if time.monotonic() >= self._redis_down_until:
             log.warning("cache: Redis unavailable (%s); serving from the database", exc)
         self._redis_down_until = time.monotonic() + _REDIS_RETRY_AFTER
+
+    def on_bump(self, listener: BumpListener) -> Callable[[], None]:
+        """Call `listener(namespaces)` after each bump, here or announced by another process.
+
+        It runs synchronously in the bump's path: it must only schedule work. Returns a function
+        that removes the listener.
+        """
+        self._bump_listeners.append(listener)
+
+        def remove() -> None:
+            with contextlib.suppress(ValueError):
+                self._bump_listeners.remove(listener)
+
+        return remove
+
+    def _notify(self, names: list[str]) -> None:
+        for listener in list(self._bump_listeners):
+            try:
+                listener(names)
+            except Exception:
+                log.exception("cache: bump listener failed")
 
     # ---- versions --------------------------------------------------------------------------
 
@@ -154,12 +211,14 @@ class ResponseCache:
                 for ns, version in zip(names, new_versions, strict=True):
                     # Our own INCR is authoritative, even below what we knew (a lost version key).
                     self._versions[ns] = int(version)
+                self._notify(names)
                 return
         # Without Redis: move on locally; with Redis configured, replay once it is back.
         for ns in names:
             self._versions[ns] = self._versions.get(ns, 0) + 1
         if self.redis is not None:
             self._pending_bumps.update(names)
+        self._notify(names)
 
     async def _listen(self) -> None:
         assert self.redis is not None
@@ -203,6 +262,9 @@ class ResponseCache:
                 self._learn(ns, int(version))
         except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("cache: ignoring malformed bump message %r", data)
+            return
+        if payload.get("o") != self.origin:  # our own bumps were announced by bump()
+            self._notify([str(ns) for ns in payload["v"]])
 
     # ---- entries ---------------------------------------------------------------------------
 
@@ -220,16 +282,16 @@ class ResponseCache:
         """The cached bytes for (namespaces, identity), computing them once on a miss."""
         label = family(namespaces[0])
         if not self.enabled or self._pending_bumps.intersection(namespaces):
-            CACHE_REQUESTS.labels(namespace=label, result="bypass").inc()
+            _count(namespaces, label, "bypass")
             return await loader()
         versions = await self.versions(namespaces)
         key = self.key_for(namespaces, versions, identity)
         use_local = self._trust_local
         if use_local and (body := self.local.get(key)) is not None:
-            CACHE_REQUESTS.labels(namespace=label, result="hit_local").inc()
+            _count(namespaces, label, "hit_local")
             return body
         while (inflight := self._inflight.get(key)) is not None:
-            CACHE_REQUESTS.labels(namespace=label, result="hit_local").inc()
+            _count(namespaces, label, "hit_local")
             try:
                 return await asyncio.shield(inflight)
             except asyncio.CancelledError:
@@ -243,7 +305,7 @@ class ResponseCache:
             body, result = await self._fill(key, ttl, loader)
             if use_local:
                 self.local.set(key, body, ttl)
-            CACHE_REQUESTS.labels(namespace=label, result=result).inc()
+            _count(namespaces, label, result)
             future.set_result(body)
             return body
         except asyncio.CancelledError:
