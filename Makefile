@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 JS_CLIENT := tests/realtime/js
 
-.PHONY: run test lint fmt install dev clean
+.PHONY: run test lint fmt install dev clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ run: install
 	$(BIN)/oxship migrate
 	$(BIN)/oxship seed --demo --if-empty
 	$(BIN)/oxship serve --host $(HOST) --port $(PORT)
+
+## Benchmarks (docs/benchmarks.md): PostgreSQL + Redis on 127.0.0.1, wrk (apt-get install wrk).
+## BENCH_ARGS e.g. "--scale 0.1 --duration 10"; the table goes to bench/results/.
+bench: install
+	$(BIN)/python -m bench.report $(BENCH_ARGS)
+
+bench-quick: install
+	$(BIN)/python -m bench.report --quick --scale 0.01 \
+		--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/oxship_bench_quick $(BENCH_ARGS)
 
 ## Install dev dependencies and run the whole suite (SQLite unless OXSHIP_TEST_* are set).
 test: dev
