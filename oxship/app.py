@@ -45,17 +45,20 @@ from oxship.messages.endpoints import router as messages_router
 from oxship.models import User
 from oxship.notifications.endpoints import router as notifications_router
 from oxship.ops.endpoints import router as ops_router
+from oxship.prefetch.endpoints import router as prefetch_router
 from oxship.projects.endpoints import router as projects_router
 from oxship.projects.endpoints import users_router as user_projects_router
 from oxship.realtime.server import RealtimeServer
 from oxship.runtime import Runtime
 from oxship.saved.endpoints import router as saved_router
+from oxship.search.endpoints import router as search_router
 from oxship.updates.endpoints import router as updates_router
 from oxship.users.endpoints import router as users_router
 from oxship.validation.endpoints import admin_router as validation_admin_router
 from oxship.validation.endpoints import router as badges_router
 from oxship.validation.endpoints import validator_router
 from oxship.votes.endpoints import router as votes_router
+from oxship.warmer import jobs as warmer_jobs
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,8 @@ ROUTERS = (
     feedback_router,
     admin_router,
     leaderboards_router,
+    prefetch_router,
+    search_router,
 )
 
 
@@ -124,10 +129,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if settings.jobs_in_web
             else None
         )
+        warming = warmer_jobs.start(app, rt)
+        app.state.warmer = warming.warmer if warming is not None else None
         try:
             yield
         finally:
             stop.set()
+            await warmer_jobs.stop(warming)
             if jobs is not None:
                 await jobs
             await realtime.close()

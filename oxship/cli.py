@@ -6,7 +6,7 @@ import asyncio
 import json
 import signal
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
@@ -113,26 +113,55 @@ def create_admin(
 @app.command()
 def seed(
     demo: Annotated[bool, typer.Option("--demo", help="Load the small demo dataset")] = False,
+    bench: Annotated[
+        bool, typer.Option("--bench", help="Bulk-load the benchmark dataset (bench/, issue 7)")
+    ] = False,
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Only into an empty database")
     ] = False,
-    scale: Annotated[float, typer.Option(help="Dataset size factor (1.0 = the full demo)")] = 1.0,
+    scale: Annotated[
+        float, typer.Option(help="Dataset size factor (1.0 = the full demo / benchmark)")
+    ] = 1.0,
 ) -> None:
     """Load a dataset."""
     from oxship.seed import seed_demo
 
-    if not demo:
-        console.print("[red]choose a dataset: --demo")
+    if demo == bench:
+        console.print("[red]choose a dataset: --demo or --bench")
         raise typer.Exit(2)
     settings = Settings()
     if settings.is_production:
         console.print("[red]refusing to load demo data with OXSHIP_ENV=production")
         raise typer.Exit(1)
+    if bench:
+        _seed_bench(scale=scale, if_empty=if_empty)
+        return
     created = _run(lambda runtime: seed_demo(runtime, only_if_empty=if_empty, scale=scale))
     if created is None:
         console.print("database not empty: demo data not loaded")
     else:
         console.print(f"[green]demo data loaded: {created}")
+
+
+def _seed_bench(*, scale: float, if_empty: bool) -> None:
+    import time
+
+    from oxship.bench_data import BENCH_PASSWORD, seed_bench
+
+    started = time.perf_counter()
+    try:
+        counts = _run(lambda runtime: seed_bench(runtime, scale=scale, only_if_empty=if_empty))
+    except RuntimeError as exc:
+        console.print(f"[red]{exc}")
+        raise typer.Exit(1) from exc
+    if counts is None:
+        console.print("database not empty: benchmark data not loaded")
+        return
+    rows = ", ".join(f"{n:,} {table}" for table, n in counts.items())
+    console.print(
+        f"[green]benchmark data loaded in {time.perf_counter() - started:.0f} s: {rows} "
+        f"(users bench00000…, password {BENCH_PASSWORD!r}; bench00000 is an admin)"
+    )
 
 
 @app.command()
@@ -181,6 +210,40 @@ def expire_intros() -> None:
     console.print(
         f"[green]expired {result['intro_requests']} intro requests and {result['intros']} intros"
     )
+
+
+@app.command()
+def reconcile(
+    fix: Annotated[
+        bool, typer.Option("--fix", help="Correct the drift found (one transaction)")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the report as one JSON object")
+    ] = False,
+) -> None:
+    """Check every denormalized counter and score against its source rows (exit 1 on drift
+    left unfixed)."""
+    from oxship.reconcile.service import reconcile as run_checks
+
+    async def work(runtime: Runtime) -> dict[str, Any]:
+        async with transaction(runtime, write=fix) as session:
+            return (await run_checks(session, fix=fix)).as_json()
+
+    report = _run(work)
+    if as_json:
+        typer.echo(json.dumps(report))
+    else:
+        table = Table("table", "column", "id", "stored", "actual")
+        for d in report["drift"]:
+            table.add_row(d["table"], d["column"], d["id"], str(d["stored"]), str(d["actual"]))
+        if report["drift"]:
+            console.print(table)
+        verb = "fixed" if fix else "found"
+        console.print(
+            f"{len(report['checks'])} checks, {report['drift_count']} drifting values {verb}"
+        )
+    if report["drift_count"] and not fix:
+        raise typer.Exit(1)
 
 
 @app.command("worker")

@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     cache_prefix: str = Field("oxship", description="prefix of every Redis key")
     cache_local_max_entries: int = Field(4_096, ge=0, description="per-process LRU size")
     cache_local_ttl: float = Field(30.0, ge=0, description="max seconds in the per-process tier")
-    cache_warmer_enabled: bool = Field(True, description="run the cache warmer job")
-    cache_warmer_interval: int = Field(300, ge=5, description="seconds between warmer runs")
+    cache_warmer_enabled: bool = Field(True, description="warm the hot pages in web processes")
+    cache_warmer_interval: int = Field(300, ge=5, description="seconds between warm passes")
     gc_thresholds: str = Field(
         "100000,50,1000",
         description="CPython gc thresholds (gen0,gen1,gen2) set at startup; empty keeps Python's",
