@@ -130,6 +130,8 @@ async def score_inputs(session: AsyncSession, project_id: uuid.UUID) -> Row[Any]
             func.length(Project.description).label("description_length"),
             Project.is_featured,
             Project.created_at,
+            Project.is_deleted,
+            Project.proof_score.label("stored_proof"),
             User.email_verified,
             User.has_oxcert,
             User.github_connected,

@@ -62,10 +62,15 @@ async def add_to_counters(
     return tuple(await repository.add_to_counters(session, project_id, **deltas))
 
 
-async def recompute(session: AsyncSession, project_id: uuid.UUID) -> Project:
+async def recompute(
+    session: AsyncSession, project_id: uuid.UUID, *, karma_by_delta: bool = False
+) -> Project:
     """Recompute the stored scores and trending of a project, then its owner's karma.
 
     Call inside the transaction that changed an input, after the change (counters already moved).
+    `karma_by_delta` (hot paths: votes) moves the owner's karma by the change of this live project's
+    proof score instead of summing every source row; use the default after anything that changes
+    which projects count (deletion, restore) or other karma inputs.
     """
     row = await repository.score_inputs(session, project_id)
     scores = proof_scores(
@@ -100,8 +105,11 @@ async def recompute(session: AsyncSession, project_id: uuid.UUID) -> Project:
         ),
     }
     await repository.store_scores(session, project_id, values)
-    await users.refresh_karma(session, row.user_id)
-    project = await repository.get_any(session, project_id)
+    if karma_by_delta and not row.is_deleted:
+        await users.add_karma(session, row.user_id, round(scores.proof - row.stored_proof, 2))
+    else:
+        await users.refresh_karma(session, row.user_id)
+    project = await session.get(Project, project_id)  # the caller's locked row: no statement
     assert project is not None
     for name, value in values.items():
         setattr(project, name, value)

@@ -82,6 +82,24 @@ async def search_prefix(session: AsyncSession, prefix: str, *, limit: int) -> Se
     return (await session.scalars(stmt)).all()
 
 
+async def add_karma(session: AsyncSession, user_id: uuid.UUID, delta: float) -> str | None:
+    """`karma = round(karma + delta, 2)` in one statement; the username."""
+    stmt = (
+        update(User)
+        .where(User.id == user_id)
+        .values(karma=func.round(cast(User.karma + delta, Numeric), 2))
+        .returning(User.username, User.karma)
+        .execution_options(synchronize_session=False)
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    if row is None:
+        return None
+    loaded = session.identity_map.get(identity_key(User, user_id))
+    if loaded is not None:
+        set_committed_value(loaded, "karma", row.karma)
+    return str(row.username)
+
+
 async def refresh_karma(session: AsyncSession, user_id: uuid.UUID) -> str | None:
     """Recompute karma from source rows (API §2.3) in one statement; the username."""
     projects = (

@@ -124,6 +124,17 @@ async def refresh_karma(session: AsyncSession, user_id: uuid.UUID) -> None:
         outbox_of(session).bump(profile_ns(username))
 
 
+async def add_karma(session: AsyncSession, user_id: uuid.UUID, delta: float) -> None:
+    """Move a user's karma by `delta` (a change of one project's proof score) and invalidate their
+    cached profile; O(1), where `refresh_karma` sums every source row (`oxship reconcile` checks both).
+    """
+    if not delta:
+        return
+    username = await repository.add_karma(session, user_id, delta)
+    if username is not None:
+        outbox_of(session).bump(profile_ns(username))
+
+
 async def add_project_count(session: AsyncSession, user_id: uuid.UUID, delta: int) -> None:
     """Move a user's live project counter (the caller refreshes karma and the profile)."""
     await repository.add_project_count(session, user_id, delta)

@@ -81,7 +81,7 @@ async def _apply(
     upvotes, downvotes = await projects.add_to_counters(
         session, project.id, upvotes=plan.up, downvotes=plan.down
     )
-    scored = await projects.recompute(session, project.id)
+    scored = await projects.recompute(session, project.id, karma_by_delta=True)
     if plan.action == "created":
         await notifications.vote_received(
             session,
