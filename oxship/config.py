@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     cache_prefix: str = Field("oxship", description="prefix of every Redis key")
     cache_local_max_entries: int = Field(4_096, ge=0, description="per-process LRU size")
     cache_local_ttl: float = Field(30.0, ge=0, description="max seconds in the per-process tier")
+    cache_list_bump_window: float = Field(
+        1.0, ge=0, le=60, description="seconds over which vote bumps of project lists are merged"
+    )
     cache_warmer_enabled: bool = Field(True, description="warm the hot pages in web processes")
     cache_warmer_interval: int = Field(300, ge=5, description="seconds between warm passes")
     gc_thresholds: str = Field(

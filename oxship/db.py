@@ -110,7 +110,7 @@ async def transaction(runtime: Runtime, *, write: bool = True) -> AsyncIterator[
 
 @asynccontextmanager
 async def _unit_of_work(runtime: Runtime, *, write: bool) -> AsyncIterator[AsyncSession]:
-    outbox = Outbox(runtime.cache.bump, runtime.publisher.deliver)
+    outbox = Outbox(runtime.cache.bump, runtime.publisher.deliver, runtime.cache.bump_soon)
     factory = runtime.write_sessionmaker if write else runtime.sessionmaker
     async with factory() as session:
         session.info[OUTBOX_KEY] = outbox

@@ -69,6 +69,7 @@ class Runtime:
             local_max_entries=settings.cache_local_max_entries,
             local_ttl=settings.cache_local_ttl,
             enabled=settings.cache_enabled,
+            list_bump_window=settings.cache_list_bump_window,
         )
         limiter = RateLimiter(
             redis_url=settings.redis_url,

@@ -74,6 +74,8 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "rate_limit_register_ip": "1000/minute",
         "rate_limit_password_ip": "1000/minute",
         "jobs_in_web": False,
+        # Lists reflect every vote at once in tests; tests/votes/test_list_bumps.py sets a window.
+        "cache_list_bump_window": 0.0,
         **FAST_HASH,
     }
     values.update(overrides)

@@ -36,14 +36,27 @@ _background: set[asyncio.Task[None]] = set()
 class Outbox:
     """Side effects of one transaction, in the order they were recorded."""
 
-    __slots__ = ("_background_effects", "_bumps", "_effects", "_event_sink", "_sink")
+    __slots__ = (
+        "_background_effects",
+        "_bumps",
+        "_effects",
+        "_event_sink",
+        "_sink",
+        "_soon_bumps",
+        "_soon_sink",
+    )
 
     def __init__(
-        self, bump_sink: BumpSink | None = None, event_sink: EventSink | None = None
+        self,
+        bump_sink: BumpSink | None = None,
+        event_sink: EventSink | None = None,
+        soon_sink: BumpSink | None = None,
     ) -> None:
         self._sink = bump_sink
         self._event_sink = event_sink
+        self._soon_sink = soon_sink or bump_sink
         self._bumps: dict[str, None] = {}
+        self._soon_bumps: dict[str, None] = {}
         self._effects: list[Effect] = []
         self._background_effects: list[Effect] = []
 
@@ -51,6 +64,12 @@ class Outbox:
         """Invalidate these cache namespaces once the transaction commits."""
         for ns in namespaces:
             self._bumps[ns] = None
+
+    def bump_soon(self, *namespaces: str) -> None:
+        """Invalidate these (list) namespaces after commit, merged with other writes' bumps of them
+        over a short window (`ResponseCache.bump_soon`)."""
+        for ns in namespaces:
+            self._soon_bumps[ns] = None
 
     def emit(self, name: str, payload: dict[str, Any], *, room: str | list[str] | None) -> None:
         """Publish a real-time event once the transaction commits (room None = broadcast).
@@ -79,6 +98,7 @@ class Outbox:
     def discard(self) -> None:
         """Forget everything (the transaction rolled back)."""
         self._bumps.clear()
+        self._soon_bumps.clear()
         self._effects.clear()
         self._background_effects.clear()
 
@@ -86,6 +106,7 @@ class Outbox:
         """Perform the effects: cache bumps first (read-your-writes), then the rest in order."""
         # Copies: discard() empties these lists in place.
         bumps, effects = list(self._bumps), list(self._effects)
+        soon = [ns for ns in self._soon_bumps if ns not in self._bumps]
         background = list(self._background_effects)
         self.discard()
         if bumps and self._sink is not None:
@@ -93,6 +114,11 @@ class Outbox:
                 await self._sink(bumps)
             except Exception:
                 log.exception("outbox: cache bump failed for %s", bumps)
+        if soon and self._soon_sink is not None:
+            try:
+                await self._soon_sink(soon)
+            except Exception:
+                log.exception("outbox: cache bump failed for %s", soon)
         for effect in effects:
             try:
                 await effect()

@@ -35,13 +35,22 @@ def project_changed(
     owner_id: uuid.UUID,
     *,
     lists: bool = True,
+    merge_lists: bool = False,
 ) -> None:
-    """Invalidate what shows this project: its detail and, with `lists`, every list it is in."""
-    names = [project_ns(project_id)]
+    """Invalidate what shows this project: its detail and, with `lists`, every list it is in.
+
+    `merge_lists` (votes): the lists' bumps are merged over CACHE_LIST_BUMP_WINDOW with other
+    writes' (the detail is bumped at once), so a vote storm does not empty the feed cache per vote.
+    """
+    outbox = outbox_of(session)
+    outbox.bump(project_ns(project_id))
     if lists:
-        names += [FEED, LEADERBOARD, user_projects_ns(owner_id), TAGGED]
+        names = [FEED, LEADERBOARD, user_projects_ns(owner_id), TAGGED]
+        if merge_lists:
+            outbox.bump_soon(*names)
+        else:
+            outbox.bump(*names)
         leaderboard_changed(session, "projects", "users")
-    outbox_of(session).bump(*names)
 
 
 def project_chains_changed(

@@ -90,7 +90,7 @@ async def _apply(
             project_id=project.id,
             project_title=project.title,
         )
-    project_changed(session, project.id, project.user_id)
+    project_changed(session, project.id, project.user_id, merge_lists=True)
     counts = {
         "project_id": str(project.id),
         "upvotes": upvotes,

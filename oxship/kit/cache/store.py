@@ -93,8 +93,10 @@ class ResponseCache:
         local_max_entries: int = 4096,
         local_ttl: float = 30.0,
         enabled: bool = True,
+        list_bump_window: float = 0.0,
     ) -> None:
         self.redis = redis
+        self.list_bump_window = list_bump_window
         self.prefix = prefix
         self.enabled = enabled
         self.local = LocalTier(local_max_entries, local_ttl)
@@ -107,6 +109,10 @@ class ResponseCache:
         self._subscribed = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
         self._bump_listeners: list[BumpListener] = []
+        self._soon_last: dict[str, float] = {}
+        self._soon_pending: set[str] = set()
+        self._soon_timer: asyncio.TimerHandle | None = None
+        self._soon_tasks: set[asyncio.Task[None]] = set()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -118,7 +124,8 @@ class ResponseCache:
                 await asyncio.wait_for(self._subscribed.wait(), timeout=1.0)
 
     async def close(self) -> None:
-        """Stop the listener."""
+        """Apply merged bumps, then stop the listener."""
+        await self.flush_soon()
         listener, self._listener = self._listener, None
         if listener is None:
             return
@@ -189,6 +196,46 @@ class ResponseCache:
                 for ns, value in zip(missing, raw, strict=True):
                     self._learn(ns, int(value or 0))
         return [self._versions.get(ns, 0) for ns in namespaces]
+
+    async def bump_soon(self, namespaces: Iterable[str]) -> None:
+        """Bump these namespaces at most once per `list_bump_window` seconds in this process.
+
+        For list namespaces a hot write (a vote) touches on every call: the first bump of a window
+        happens at once, later ones in the window are merged into one bump at its end, so a list
+        lags a burst of writes by at most the window while its cache entries stay useful.
+        """
+        window = self.list_bump_window
+        names = list(dict.fromkeys(namespaces))
+        if window <= 0:
+            await self.bump(names)
+            return
+        now = time.monotonic()
+        due = [ns for ns in names if now - self._soon_last.get(ns, -window) >= window]
+        for ns in due:
+            self._soon_last[ns] = now
+        self._soon_pending.update(ns for ns in names if ns not in due)
+        if self._soon_pending and self._soon_timer is None:
+            self._soon_timer = asyncio.get_running_loop().call_later(window, self._bump_pending)
+        if due:
+            await self.bump(due)
+
+    def _bump_pending(self) -> None:
+        self._soon_timer = None
+        names, self._soon_pending = list(self._soon_pending), set()
+        now = time.monotonic()
+        for ns in names:
+            self._soon_last[ns] = now
+        task = asyncio.create_task(self.bump(names), name="cache-bump-soon")
+        self._soon_tasks.add(task)
+        task.add_done_callback(self._soon_tasks.discard)
+
+    async def flush_soon(self) -> None:
+        """Apply the merged bumps now (shutdown, tests)."""
+        if self._soon_timer is not None:
+            self._soon_timer.cancel()
+            self._bump_pending()
+        if self._soon_tasks:
+            await asyncio.gather(*self._soon_tasks, return_exceptions=True)
 
     async def bump(self, namespaces: Iterable[str]) -> None:
         """Make every entry of these namespaces unreachable, here at once and elsewhere soon."""
