@@ -126,8 +126,9 @@ class Notification(IdMixin, TimestampMixin, Base):
         Index(
             "ix_notifications_user_unread",
             "user_id",
-            postgresql_where=sql_text("is_read = false"),
-            sqlite_where=sql_text("is_read = false"),
+            # as `Notification.is_read.is_(False)` renders: see oxship/models/project.py
+            postgresql_where=sql_text("is_read IS false"),
+            sqlite_where=sql_text("is_read IS 0"),
         ),
         Index("ix_notifications_user_group", "user_id", "group_key", "created_at"),
     )

@@ -12,7 +12,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from oxship.kit.dbtypes import StringList, UTCDateTime
 from oxship.models.base import Base, IdMixin, TimestampMixin
 
-LIVE = sql_text("is_deleted = false")
+# As the repositories' `Event.is_deleted.is_(False)` renders it: see oxship/models/project.py.
+LIVE = sql_text("is_deleted IS false")
+LIVE_SQLITE = sql_text("is_deleted IS 0")
 
 
 class Event(IdMixin, TimestampMixin, Base):
@@ -44,8 +46,8 @@ class Event(IdMixin, TimestampMixin, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        Index("ix_events_start", "start_date", postgresql_where=LIVE, sqlite_where=LIVE),
-        Index("ix_events_end", "end_date", postgresql_where=LIVE, sqlite_where=LIVE),
+        Index("ix_events_start", "start_date", postgresql_where=LIVE, sqlite_where=LIVE_SQLITE),
+        Index("ix_events_end", "end_date", postgresql_where=LIVE, sqlite_where=LIVE_SQLITE),
         Index("ix_events_creator", "creator_id"),
     )
 

@@ -24,7 +24,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from oxship.kit.dbtypes import JSONDoc, StringList, UTCDateTime
 from oxship.models.base import Base, IdMixin, TimestampMixin
 
-LIVE = text("is_deleted = false")
+# Spelled as the repositories' `Project.is_deleted.is_(False)` renders (`IS false` on PostgreSQL,
+# `IS 0` on SQLite): a planner uses a partial index only when the query implies its predicate, and
+# PostgreSQL proves neither `IS false` ⇒ `= false` nor the reverse (tests/test_explain.py guards it).
+LIVE = text("is_deleted IS false")
+LIVE_SQLITE = text("is_deleted IS 0")
+FEATURED = text("is_featured IS true AND is_deleted IS false")
+FEATURED_SQLITE = text("is_featured IS 1 AND is_deleted IS 0")
 
 
 class Project(IdMixin, TimestampMixin, Base):
@@ -75,21 +81,26 @@ class Project(IdMixin, TimestampMixin, Base):
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (
-        Index("ix_projects_trending", "trending_score", postgresql_where=LIVE, sqlite_where=LIVE),
-        Index("ix_projects_created", "created_at", postgresql_where=LIVE, sqlite_where=LIVE),
-        Index("ix_projects_proof", "proof_score", postgresql_where=LIVE, sqlite_where=LIVE),
+        Index(
+            "ix_projects_trending",
+            "trending_score",
+            postgresql_where=LIVE,
+            sqlite_where=LIVE_SQLITE,
+        ),
+        Index("ix_projects_created", "created_at", postgresql_where=LIVE, sqlite_where=LIVE_SQLITE),
+        Index("ix_projects_proof", "proof_score", postgresql_where=LIVE, sqlite_where=LIVE_SQLITE),
         Index(
             "ix_projects_votes",
             text("(upvotes + downvotes)"),
             postgresql_where=LIVE,
-            sqlite_where=LIVE,
+            sqlite_where=LIVE_SQLITE,
         ),
         Index("ix_projects_user_created", "user_id", "created_at"),
         Index(
             "ix_projects_featured",
             "featured_at",
-            postgresql_where=text("is_featured AND is_deleted = false"),
-            sqlite_where=text("is_featured AND is_deleted = false"),
+            postgresql_where=FEATURED,
+            sqlite_where=FEATURED_SQLITE,
         ),
     )
 
