@@ -37,6 +37,7 @@ from oxship.investors.endpoints import admin_router as investors_admin_router
 from oxship.investors.endpoints import directory_router as investors_directory_router
 from oxship.investors.endpoints import matches_router as investors_matches_router
 from oxship.investors.endpoints import router as investor_requests_router
+from oxship.kit.cache.edge import EdgeCacheMiddleware
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
 from oxship.kit.middleware import EdgeMiddleware, InputGuardMiddleware
@@ -185,6 +186,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         expose_headers=["X-Request-ID", "ETag", "Retry-After"],
         max_age=600,
     )
+    app.add_middleware(EdgeCacheMiddleware)
     app.add_middleware(EdgeMiddleware, hsts=settings.is_production)
     return app
 

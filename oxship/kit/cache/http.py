@@ -50,7 +50,8 @@ async def get_cache(request: Request) -> ResponseCache:
 CacheDep = Annotated[ResponseCache, Depends(get_cache)]
 
 
-def _matches(if_none_match: str | None, etag: str) -> bool:
+def matches_etag(if_none_match: str | None, etag: str) -> bool:
+    """Whether an `If-None-Match` value names this ETag (or `*`)."""
     if not if_none_match:
         return False
     candidates = [c.strip().removeprefix("W/") for c in if_none_match.split(",")]
@@ -75,7 +76,13 @@ async def cached_json(
     async def loader() -> bytes:
         return dumps(await load())
 
-    body = await cache.get_or_load(namespaces, request_identity(request), ttl, loader)
+    identity = request_identity(request)
+    body = await cache.get_or_load(namespaces, identity, ttl, loader)
+    route = getattr(request.scope.get("route"), "path", None)
+    if route is not None and overlay is None and "authorization" not in request.headers:
+        # Served to an anonymous caller, so every check before the cache passed for anyone
+        # anonymous: the edge layer may answer the next anonymous request for it directly.
+        cache.remember_edge(identity, namespaces, route)
     private = overlay is not None
     if overlay is not None:
         envelope = orjson.loads(body)
@@ -87,6 +94,6 @@ async def cached_json(
         "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",
         "Vary": "Authorization",
     }
-    if _matches(request.headers.get("if-none-match"), etag):
+    if matches_etag(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return JSONBody(body, headers=headers)

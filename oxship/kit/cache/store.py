@@ -18,6 +18,7 @@ import hashlib
 import logging
 import os
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 
@@ -113,6 +114,10 @@ class ResponseCache:
         self._soon_pending: set[str] = set()
         self._soon_timer: asyncio.TimerHandle | None = None
         self._soon_tasks: set[asyncio.Task[None]] = set()
+        # identity → (namespaces, route template) of the anonymous bodies this process has served:
+        # what the edge layer needs to find an entry before any routing (`peek_edge`).
+        self._edge: OrderedDict[str, tuple[tuple[str, ...], str]] = OrderedDict()
+        self._edge_max = max(local_max_entries, 1)
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -314,6 +319,34 @@ class ResponseCache:
             self._notify([str(ns) for ns in payload["v"]])
 
     # ---- entries ---------------------------------------------------------------------------
+
+    def remember_edge(self, identity: str, namespaces: Sequence[str], route: str) -> None:
+        """Note where the anonymous body of `identity` lives, for `peek_edge`."""
+        self._edge[identity] = (tuple(namespaces), route)
+        self._edge.move_to_end(identity)
+        while len(self._edge) > self._edge_max:
+            self._edge.popitem(last=False)
+
+    def peek_edge(self, identity: str) -> tuple[bytes, str] | None:
+        """(body, route template) of `identity` when this process's local tier holds its current
+        version, without I/O; None otherwise (unknown identity or versions, pending bumps, misses).
+        """
+        found = self._edge.get(identity)
+        if found is None or not self.enabled or not self._trust_local:
+            return None
+        namespaces, route = found
+        versions: list[int] = []
+        for ns in namespaces:
+            version = self._versions.get(ns)
+            if ns in self._pending_bumps or (version is None and self.redis is not None):
+                return None  # with Redis, an unknown version must be asked for: the slow path
+            versions.append(version or 0)
+        key = self.key_for(namespaces, versions, identity)
+        body = self.local.get(key)
+        if body is None:
+            return None
+        _count(namespaces, family(namespaces[0]), "hit_local")
+        return body, route
 
     def key_for(self, namespaces: Sequence[str], versions: Sequence[int], identity: str) -> str:
         """The storage key of one response."""
