@@ -51,6 +51,7 @@ from oxship.models import (
 )
 from oxship.projects.scoring import ScoreInputs, proof_scores, trending_score
 from oxship.runtime import Runtime
+from oxship.seed import CATEGORIES, HACKATHONS, TECH, WORDS
 
 BENCH_PASSWORD = "bench-password-1"
 BENCH_EMAIL_DOMAIN = "bench.oxship.local"
@@ -71,41 +72,6 @@ FULL = {  # rows at scale 1.0
     "notifications": 500_000,
 }
 MINIMUM = {"users": 20, "projects": 20, "chains": 3, "events": 2, "investors": 2}
-CATEGORIES = (
-    "DeFi",
-    "AI",
-    "Gaming",
-    "Social",
-    "Infrastructure",
-    "DAO",
-    "NFT",
-    "Privacy",
-    "Climate",
-)
-TECH = ("Rust", "Solidity", "TypeScript", "Python", "Go", "React", "Move", "Cairo", "Zig", "WASM")
-HACKATHONS = ("ETHGlobal Lisbon", "Solana Breakpoint", "HackMIT", "Junction", "TreeHacks")
-WORDS = [
-    "proof",
-    "chain",
-    "ledger",
-    "oracle",
-    "vault",
-    "swarm",
-    "relay",
-    "beacon",
-    "prism",
-    "forge",
-    "nexus",
-    "pulse",
-    "orbit",
-    "quorum",
-    "shard",
-    "lumen",
-    "atlas",
-    "cipher",
-    "echo",
-    "flux",
-]
 SENTENCES = (
     "Love the idea, how do you handle key rotation?",
     "The demo is smooth. What was the hardest part to build?",

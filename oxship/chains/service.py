@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -16,18 +15,18 @@ from oxship.chains.schemas import ChainCreate, ChainUpdate, chain_json
 from oxship.errors import Conflict, Forbidden, NotFound, Unauthorized
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.pagination import PageParams, page_body
+from oxship.kit.slugs import first_free, slugify
 from oxship.models import Chain, ChainFollower, ChainProject, User
 from oxship.notifications.service import notify, notify_many
 from oxship.projects.cache import chain_briefs_changed
 
 RECOMMEND_LIMIT = 6
 RECOMMEND_POOL = 200
-_NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def slug_base(name: str) -> str:
     """The slug a name asks for: lower-case ASCII words joined by `-`."""
-    return _NON_SLUG.sub("-", name.lower()).strip("-")[:100].strip("-") or "chain"
+    return slugify(name, fallback="chain")
 
 
 def is_admin(user: User | None) -> bool:
@@ -74,13 +73,7 @@ async def _manageable(session: AsyncSession, slug: str, user: User) -> Chain:
 
 async def _unique_slug(session: AsyncSession, name: str) -> str:
     base = slug_base(name)
-    taken = await repository.slugs_like(session, base)
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return first_free(base, await repository.slugs_like(session, base))
 
 
 async def _overlay(session: AsyncSession, viewer: User | None, items: list[dict[str, Any]]) -> None:

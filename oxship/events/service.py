@@ -8,7 +8,6 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oxship.chains.service import slug_base
 from oxship.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from oxship.events import repository
 from oxship.events.cache import event_changed
@@ -17,6 +16,7 @@ from oxship.events.schemas import EVENT_TYPES, EventCreate, EventUpdate, event_j
 from oxship.kit.clock import utcnow
 from oxship.kit.envelope import success
 from oxship.kit.pagination import PageParams, page_body
+from oxship.kit.slugs import first_free, slugify
 from oxship.models import Event, User
 
 FEATURED_LIMIT = 20
@@ -29,9 +29,7 @@ def is_admin(user: User | None) -> bool:
 
 def event_slug_base(name: str) -> str:
     """The slug a name asks for (`event` when the name has no ASCII letter or digit)."""
-    if not any(c.isascii() and c.isalnum() for c in name):
-        return "event"
-    return slug_base(name)
+    return slugify(name, fallback="event")
 
 
 async def live(session: AsyncSession, slug: str, *, lock: bool = False) -> Event:
@@ -51,13 +49,7 @@ async def _managed(session: AsyncSession, slug: str, user: User) -> Event:
 
 async def _unique_slug(session: AsyncSession, name: str) -> str:
     base = event_slug_base(name)
-    taken = await repository.slugs_like(session, base)
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
+    return first_free(base, await repository.slugs_like(session, base))
 
 
 async def _overlay(session: AsyncSession, viewer: User | None, items: list[dict[str, Any]]) -> None:

@@ -117,6 +117,29 @@ async def request_row(session: AsyncSession, request_id: uuid.UUID) -> Any:
     return (await session.execute(stmt)).first()
 
 
+async def _page(
+    session: AsyncSession,
+    rows_stmt: Any,
+    count_stmt: Any,
+    where: list[Any],
+    order: tuple[Any, ...],
+    offset: int,
+    limit: int,
+) -> tuple[Sequence[Any], int]:
+    """One page and the total in one statement (a window count); a page past the end counts apart."""
+    stmt = (
+        rows_stmt.add_columns(func.count().over().label("total"))
+        .where(*where)
+        .order_by(*order)
+        .offset(offset)
+        .limit(limit)
+    )
+    rows = (await session.execute(stmt)).all()
+    if rows or not offset:
+        return rows, int(rows[0].total) if rows else 0
+    return rows, int((await session.execute(count_stmt.where(*where))).scalar_one())
+
+
 async def requests_page(
     session: AsyncSession,
     *,
@@ -134,26 +157,15 @@ async def requests_page(
         where.append(IntroRequest.investor_id == investor_id)
     if status is not None:
         where.append(IntroRequest.status == status)
-    stmt = (
-        _request_select()
-        .add_columns(func.count().over().label("total"))
-        .where(*where)
-        .order_by(IntroRequest.created_at.desc(), IntroRequest.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    rows = (await session.execute(stmt)).all()
-    if rows or not offset:
-        return rows, int(rows[0].total) if rows else 0
     count = (
         select(func.count())
         .select_from(IntroRequest)
         .join(Project, Project.id == IntroRequest.project_id)
         .join(Investor, Investor.id == IntroRequest.investor_id)
         .join(Builder, Builder.id == IntroRequest.builder_id)
-        .where(*where)
     )
-    return rows, int((await session.execute(count)).scalar_one())
+    order = (IntroRequest.created_at.desc(), IntroRequest.id.desc())
+    return await _page(session, _request_select(), count, where, order, offset, limit)
 
 
 async def decide_request(
@@ -269,26 +281,15 @@ async def intros_page(
         where.append(Intro.recipient_id == recipient_id)
     if status is not None:
         where.append(Intro.status == status)
-    stmt = (
-        _intro_select()
-        .add_columns(func.count().over().label("total"))
-        .where(*where)
-        .order_by(Intro.created_at.desc(), Intro.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    rows = (await session.execute(stmt)).all()
-    if rows or not offset:
-        return rows, int(rows[0].total) if rows else 0
     count = (
         select(func.count())
         .select_from(Intro)
         .join(Project, Project.id == Intro.project_id)
         .join(Requester, Requester.id == Intro.requester_id)
         .join(Recipient, Recipient.id == Intro.recipient_id)
-        .where(*where)
     )
-    return rows, int((await session.execute(count)).scalar_one())
+    order = (Intro.created_at.desc(), Intro.id.desc())
+    return await _page(session, _intro_select(), count, where, order, offset, limit)
 
 
 async def decide_intro(
