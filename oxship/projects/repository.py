@@ -366,6 +366,25 @@ SORTS: dict[str, tuple[Any, ...]] = {
 }
 
 
+def _feed_total(conditions: list[Any]) -> Any:
+    """The number of matching projects whose owner is visible, in one statement.
+
+    Counted as all matching live projects (an index-only scan of a partial index, no join) minus
+    those of hidden owners (banned or deleted: few, reached through their user rows), because a
+    join with every owner made the total the feed's slowest part (~75 ms of ~80 on 100k projects).
+    """
+    own = [c for c in conditions if c is not OWNER_VISIBLE]
+    matching = select(func.count()).select_from(Project).where(*own).scalar_subquery()
+    hidden = (
+        select(func.count())
+        .select_from(Project)
+        .join(User, User.id == Project.user_id)
+        .where(*own, or_(User.is_active.is_(False), User.deleted_at.is_not(None)))
+        .scalar_subquery()
+    )
+    return select(matching - hidden)
+
+
 async def feed_page(
     session: AsyncSession,
     filters: FeedFilters,
@@ -379,8 +398,7 @@ async def feed_page(
     conditions = feed_conditions(filters)
     total = 0
     if with_total:
-        count = select(func.count()).select_from(Project).join(User, User.id == Project.user_id)
-        total = int((await session.execute(count.where(*conditions))).scalar_one())
+        total = int((await session.execute(_feed_total(conditions))).scalar_one())
     stmt = (
         select(Project, User.username, User.display_name, User.avatar_url)
         .join(User, User.id == Project.user_id)
