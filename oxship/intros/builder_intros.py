@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oxship.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from oxship.intros import repository
 from oxship.intros.cache import connections_changed
-from oxship.intros.service import EXPIRY, emit_to, not_pending
+from oxship.intros.service import EXPIRY, announce_received, emit_to, not_pending
 from oxship.intros.views import display_name, intro_json
 from oxship.investors.cache import investors_changed
 from oxship.kit.clock import iso, utcnow
@@ -56,26 +56,15 @@ async def request_intro(
     )
     if intro_id is None:
         raise Conflict("You already have a pending intro to this investor for this project")
-    await notify(
+    await announce_received(
         session,
-        user_id=recipient.id,
-        actor_id=user.id,
-        type="intro_request",
+        recipient_id=recipient.id,
+        sender=user,
+        kind="intro",
+        item_id=intro_id,
+        project=project,
         title="New introduction",
         message=f"{display_name(user)} would like to introduce {project.title}",
-        project_id=project.id,
-        data={"kind": "intro", "intro_id": str(intro_id)},
-    )
-    emit_to(
-        session,
-        "intro:received",
-        recipient.id,
-        {
-            "kind": "intro",
-            "id": str(intro_id),
-            "project_id": str(project.id),
-            "from": user_card(user),
-        },
     )
     return intro_json(await repository.intro_row(session, intro_id))
 

@@ -25,7 +25,7 @@ from oxship.kit.clock import iso, utcnow
 from oxship.kit.outbox import outbox_of
 from oxship.kit.pagination import PageParams, page_body
 from oxship.messages import service as messages
-from oxship.models import User
+from oxship.models import Project, User
 from oxship.notifications.service import notify
 from oxship.projects.service import get_live
 from oxship.realtime.publisher import user_room
@@ -74,6 +74,42 @@ async def _check_quota(session: AsyncSession, investor: User, now: datetime) -> 
 # ---- investor → builder ----------------------------------------------------------------------
 
 
+async def announce_received(
+    session: AsyncSession,
+    *,
+    recipient_id: uuid.UUID,
+    sender: User,
+    kind: str,
+    item_id: uuid.UUID,
+    project: Project,
+    title: str,
+    message: str,
+) -> None:
+    """Notify the recipient of a new intro request or intro, and push `intro:received` to them only."""
+    id_key = "request_id" if kind == "intro_request" else "intro_id"
+    await notify(
+        session,
+        user_id=recipient_id,
+        actor_id=sender.id,
+        type="intro_request",
+        title=title,
+        message=message,
+        project_id=project.id,
+        data={"kind": kind, id_key: str(item_id)},
+    )
+    emit_to(
+        session,
+        "intro:received",
+        recipient_id,
+        {
+            "kind": kind,
+            "id": str(item_id),
+            "project_id": str(project.id),
+            "from": user_card(sender),
+        },
+    )
+
+
 async def send_request(
     session: AsyncSession, *, investor: User, project_id: uuid.UUID, message: str
 ) -> dict[str, Any]:
@@ -97,26 +133,15 @@ async def send_request(
     )
     if request_id is None:
         raise Conflict("You already have an open intro request for this project")
-    await notify(
+    await announce_received(
         session,
-        user_id=project.user_id,
-        actor_id=investor.id,
-        type="intro_request",
+        recipient_id=project.user_id,
+        sender=investor,
+        kind="intro_request",
+        item_id=request_id,
+        project=project,
         title="New intro request",
         message=f"{display_name(investor)} would like an introduction about {project.title}",
-        project_id=project.id,
-        data={"kind": "intro_request", "request_id": str(request_id)},
-    )
-    emit_to(
-        session,
-        "intro:received",
-        project.user_id,
-        {
-            "kind": "intro_request",
-            "id": str(request_id),
-            "project_id": str(project.id),
-            "from": user_card(investor),
-        },
     )
     row = await repository.request_row(session, request_id)
     return request_json(row)

@@ -160,7 +160,10 @@ async def test_two_warmers_sharing_redis_warm_once_per_interval(
     app: FastAPI, runtime: Runtime, settings: Any
 ) -> None:
     if runtime.redis is None:
-        pytest.skip("the leader lock is a Redis lock (embedded mode: the process is the leader)")
+        pytest.skip(
+            "the leader lock is a Redis lock; CI's PostgreSQL + Redis pass runs this "
+            "(embedded mode is covered by test_without_redis_every_process_is_its_own_leader)"
+        )
     other_runtime = Runtime.build(settings, engine=runtime.engine)
     await other_runtime.start()
     try:
@@ -186,7 +189,10 @@ async def test_without_redis_every_process_is_its_own_leader(
     app: FastAPI, runtime: Runtime
 ) -> None:
     if runtime.redis is not None:
-        pytest.skip("embedded mode only")
+        pytest.skip(
+            "without Redis each process leads: CI's SQLite pass (no Redis) runs this; the Redis "
+            "leader lock is test_two_warmers_sharing_redis_warm_once_per_interval"
+        )
     warmer = make_warmer(app, runtime)
     assert await warmer.run_pass() is not None
     assert await warmer.run_pass() is not None
@@ -257,7 +263,9 @@ async def test_a_bump_from_another_process_is_rewarmed_by_one_listener(
     app: FastAPI, runtime: Runtime, settings: Any, client: httpx.AsyncClient
 ) -> None:
     if runtime.redis is None:
-        pytest.skip("bumps reach other processes through Redis")
+        pytest.skip(
+            "bumps reach other processes only through Redis: CI's PostgreSQL + Redis pass runs this"
+        )
     writer = Runtime.build(settings, engine=runtime.engine)
     listener = Runtime.build(settings, engine=runtime.engine)
     await writer.start()
