@@ -127,13 +127,12 @@ def _walk(data: Any) -> list[dict[str, Any]]:
 
 
 async def overlay_caller(session: AsyncSession, user: User, envelope: dict[str, Any]) -> None:
-    """Set `user_vote` and `is_saved` of every project in the envelope (2 statements)."""
+    """Set `user_vote` and `is_saved` of every project in the envelope (1 statement)."""
     projects = _walk(envelope.get("data"))
     if not projects:
         return
     ids = list({uuid.UUID(p["id"]) for p in projects})
-    votes = await repository.caller_votes(session, user.id, ids)
-    saved = await repository.caller_saved(session, user.id, ids)
+    votes, saved = await repository.caller_marks(session, user.id, ids)
     for p in projects:
         pid = uuid.UUID(p["id"])
         p["user_vote"] = votes.get(pid)

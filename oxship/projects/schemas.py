@@ -10,17 +10,17 @@ from pydantic import BaseModel, Field, field_validator
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
+from oxship.kit.text import HttpUrl, NulFree, SingleLine, cannot_clear, trimmed
 from oxship.models import Project
 from oxship.projects.scoring import upvote_ratio
 
-Title = Annotated[str, trimmed(5, 200), NulFree]
-Tagline = Annotated[str, trimmed(0, 300), NulFree]
+Title = Annotated[str, trimmed(5, 200), NulFree, SingleLine]
+Tagline = Annotated[str, trimmed(0, 300), NulFree, SingleLine]
 Description = Annotated[str, trimmed(50, 20_000), NulFree]
 LongText = Annotated[str, trimmed(0, 10_000), NulFree]
-Name200 = Annotated[str, trimmed(1, 200), NulFree]
-Tag = Annotated[str, trimmed(1, 50), NulFree]
-Short100 = Annotated[str, trimmed(1, 100), NulFree]
+Name200 = Annotated[str, trimmed(1, 200), NulFree, SingleLine]
+Tag = Annotated[str, trimmed(1, 50), NulFree, SingleLine]
+Short100 = Annotated[str, trimmed(1, 100), NulFree, SingleLine]
 
 
 class HackathonIn(BaseModel):
@@ -28,8 +28,8 @@ class HackathonIn(BaseModel):
 
     name: Name200
     date: dt.date | None = None
-    prize: Annotated[str, trimmed(0, 200), NulFree] | None = None
-    track: Annotated[str, trimmed(0, 200), NulFree] | None = None
+    prize: Annotated[str, trimmed(0, 200), NulFree, SingleLine] | None = None
+    track: Annotated[str, trimmed(0, 200), NulFree, SingleLine] | None = None
     is_winner: bool = False
     rank: Annotated[int, Field(ge=1, le=100_000)] | None = None
 
@@ -38,7 +38,7 @@ class TeamMemberIn(BaseModel):
     """A team member; `user_id` links a platform account (its tagged-projects list)."""
 
     name: Short100
-    role: Annotated[str, trimmed(0, 100), NulFree] | None = None
+    role: Annotated[str, trimmed(0, 100), NulFree, SingleLine] | None = None
     user_id: uuid.UUID | None = None
 
 
@@ -61,7 +61,7 @@ class _ProjectFields(BaseModel):
     pitch_deck_url: HttpUrl | None = None
     demo_url: HttpUrl | None = None
     github_url: HttpUrl | None = None
-    hackathon_name: Annotated[str, trimmed(0, 200), NulFree] | None = None
+    hackathon_name: Annotated[str, trimmed(0, 200), NulFree, SingleLine] | None = None
     hackathon_date: dt.date | None = None
     hackathons: Annotated[list[HackathonIn], Field(max_length=20)] | None = None
     categories: Annotated[list[Tag], Field(max_length=10)] | None = None

@@ -153,8 +153,8 @@ async def test_matches_run_a_fixed_number_of_statements(
 ) -> None:
     investor, _ = ranked
 
-    # token, profile, count, page, screenshots, badges, chains, caller votes, caller saves
-    with query_count(9):
+    # token, profile, count, page, screenshots, badges, chains, caller votes and saves
+    with query_count(8):
         response = await investor.client.get(MATCHES, params={"per_page": per_page})
 
     assert len(response.json()["data"]) == min(per_page, 6)

@@ -20,8 +20,8 @@ SHOTS = [f"https://img.example.com/{i}.png" for i in range(3)]
 LIST_STATEMENTS = 5
 # anonymous cold read of a project: project + creator, screenshots, badges, chains
 DETAIL_STATEMENTS = 4
-# an authenticated caller adds the token's session+user lookup and the two overlay lookups
-CALLER_STATEMENTS = 3
+# an authenticated caller adds the token's session+user lookup and the one overlay lookup
+CALLER_STATEMENTS = 2
 
 
 @pytest.fixture

@@ -320,8 +320,8 @@ async def test_my_saved_runs_the_same_statements_whatever_the_page_size(
         )
         await saver.client.post(SAVE.format(p["id"]))
 
-    # token session, total, rows, screenshots, badges, chains, caller votes, caller saves
-    with query_count(8):
+    # token session, total, rows, screenshots, badges, chains, caller votes and saves
+    with query_count(7):
         response = await saver.client.get(MY_SAVED, params={"per_page": per_page})
 
     assert response.status_code == 200
