@@ -423,12 +423,11 @@ async def caller_marks(
     )
     voted: dict[uuid.UUID, str] = {}
     saved: set[uuid.UUID] = set()
-    rows: Sequence[Row[Any]] = (await session.execute(union_all(votes, saves))).all()
-    for row in rows:
-        if row.vote_type is None:
-            saved.add(row.project_id)
+    for row in (await session.execute(union_all(votes, saves))).mappings():
+        if row["vote_type"] is None:
+            saved.add(row["project_id"])
         else:
-            voted[row.project_id] = row.vote_type
+            voted[row["project_id"]] = row["vote_type"]
     return voted, saved
 
 
