@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from redis.asyncio import Redis
@@ -38,6 +39,8 @@ FEED_SORTS = ("trending", "newest", "top_rated", "most_voted")
 HOT_URLS: tuple[str, ...] = (
     "/api/projects",  # the default sort (trending), as the home page asks for it
     *(f"/api/projects?sort={sort}" for sort in FEED_SORTS),
+    *(f"/api/projects?page={page}" for page in (2, 3)),
+    *(f"/api/projects?sort=newest&page={page}" for page in (2, 3)),
     "/api/projects/featured",
     "/api/projects/leaderboard",
     "/api/leaderboard/projects",
@@ -49,6 +52,24 @@ HOT_URLS: tuple[str, ...] = (
     "/api/investors/public",
     "/api/investors/stats",
 )
+
+TOP_PROFILES = 20  # profiles of the users leaderboard's top builders
+TOP_CHAINS = 5  # trending chains whose hot threads are warmed
+
+
+def follow_ups(url: str, body: Any) -> list[str]:
+    """URLs a warmed page points at: the top builders' profiles, the trending chains' threads."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        return []
+    if url == "/api/leaderboard/users":
+        names = [u.get("username") for u in data[:TOP_PROFILES] if isinstance(u, dict)]
+        return [f"/api/users/{quote(name)}" for name in names if isinstance(name, str)]
+    if url == "/api/chains":  # trending is the chain list's default order
+        slugs = [c.get("slug") for c in data[:TOP_CHAINS] if isinstance(c, dict)]
+        return [f"/api/chains/{quote(slug)}/posts" for slug in slugs if isinstance(slug, str)]
+    return []
+
 
 # Until a URL has been warmed here (its namespaces learned), a bump of any of these re-warms it.
 HOT_NAMESPACES = frozenset({"feed", "leaderboard", "chains", "events", "investors"})
@@ -98,6 +119,7 @@ class Warmer:
         self.passes = 0  # periodic passes this process ran (it was the leader)
         self.rewarms = 0  # re-warms after a bump this process ran
         self._touched: dict[str, frozenset[str]] = {}  # URL → the namespaces its entry lives in
+        self._derived: tuple[str, ...] = ()  # follow-ups found by the last full pass
         self._pending: set[str] = set()
         self._last_rewarm: dict[str, float] = {}
         self._flusher: asyncio.Task[None] | None = None
@@ -107,8 +129,15 @@ class Warmer:
     # ---- warming ---------------------------------------------------------------------------
 
     async def warm(self, urls: Iterable[str] | None = None) -> WarmResult:
-        """Request each URL anonymously through the app; the endpoints fill the cache."""
+        """Request each URL anonymously through the app; the endpoints fill the cache.
+
+        A full pass (no `urls`) also warms the follow-ups of its pages (`follow_ups`) and
+        remembers them, so their entries are re-warmed after bumps like the fixed hot URLs.
+        """
         result = WarmResult()
+        full = urls is None
+        queue = list(self.urls if urls is None else urls)
+        derived: list[str] = []
         transport = httpx.ASGITransport(app=self.app, client=("127.0.0.1", 0))
         async with (
             self._lock,
@@ -118,7 +147,8 @@ class Warmer:
                 headers={WARMER_HEADER: "1"},
             ) as client,
         ):
-            for url in urls if urls is not None else self.urls:
+            while queue:
+                url = queue.pop(0)
                 with warming() as touched:
                     try:
                         response = await client.get(url)
@@ -132,6 +162,14 @@ class Warmer:
                     self._touched[url] = frozenset(touched)
                 if response.status_code >= 400:
                     log.warning("cache warmer: %s answered %s", url, response.status_code)
+                elif full:
+                    found = [
+                        u for u in follow_ups(url, response.json()) if u not in result.statuses
+                    ]
+                    derived += found
+                    queue += found
+        if full:
+            self._derived = tuple(derived)
         return result
 
     async def claim_pass(self) -> bool:
@@ -163,7 +201,8 @@ class Warmer:
     def urls_for(self, namespaces: Iterable[str]) -> list[str]:
         """The hot URLs whose entries live in any of these namespaces (learned while warming)."""
         names = set(namespaces)
-        return [url for url in self.urls if self._touched.get(url, HOT_NAMESPACES) & names]
+        known = (*self.urls, *self._derived)
+        return [url for url in known if self._touched.get(url, HOT_NAMESPACES) & names]
 
     def _on_bump(self, namespaces: list[str]) -> None:
         hot = {ns for ns in namespaces if self.urls_for([ns])}

@@ -12,9 +12,11 @@ from fastapi import FastAPI
 from oxship.kit.outbox import drain_background
 from oxship.runtime import Runtime
 from oxship.warmer import jobs
-from oxship.warmer.service import HOT_URLS
+from oxship.warmer.service import HOT_URLS, TOP_PROFILES
+from tests.chains.conftest import make_chain
 from tests.factories.projects import ProjectFactory
 from tests.factories.users import UserFactory
+from tests.forum.helpers import start_thread
 from tests.warmer.conftest import HITS, assert_all_hits, cache_counts, delta, make_warmer
 
 REQUESTS = "oxship_cache_requests_total"
@@ -28,6 +30,13 @@ async def _some_projects(users: UserFactory, projects: ProjectFactory) -> None:
         await projects.project(owner, title=f"Warm project {n}")
 
 
+async def _a_chain_with_a_thread(users: UserFactory) -> dict[str, Any]:
+    founder = await users.actor()
+    chain = await make_chain(founder.client, "Warm chain")
+    await start_thread(founder.client, chain, title="Hot thread")
+    return chain
+
+
 async def test_warm_pass_makes_the_first_read_of_every_hot_url_a_hit(
     app: FastAPI,
     runtime: Runtime,
@@ -36,24 +45,32 @@ async def test_warm_pass_makes_the_first_read_of_every_hot_url_a_hit(
     projects: ProjectFactory,
 ) -> None:
     await _some_projects(users, projects)
+    chain = await _a_chain_with_a_thread(users)
     warmer = make_warmer(app, runtime)
 
     before = await cache_counts(client)
     result = await warmer.run_pass()
     after_warm = await cache_counts(client)
+    top = (await client.get("/api/leaderboard/users")).json()["data"]
 
     assert result is not None
     assert result.ok, result.statuses
-    assert set(result.statuses) == set(HOT_URLS)
+    # The fixed hot URLs, then the top builders' profiles and the trending chains' threads.
+    follow_ups = [f"/api/users/{u['username']}" for u in top[:TOP_PROFILES]]
+    follow_ups.append(f"/api/chains/{chain['slug']}/posts")
+    assert len(top) >= 2
+    assert set(result.statuses) == set(HOT_URLS) | set(follow_ups)
     touched = {ns for names in result.namespaces.values() for ns in names}
     assert touched >= FEED_FAMILIES
-    assert all(result.namespaces[url] for url in HOT_URLS)  # every hot URL is a cached one
+    assert all(result.namespaces[url] for url in result.statuses)  # every URL is a cached one
     # The warmer's own lookups are counted apart: hit/miss figures do not move.
     assert delta(before, after_warm, REQUESTS) == {}
     warmed = delta(before, after_warm, WARMER_REQUESTS)
-    assert sum(v for (_, result_), v in warmed.items() if result_ == "miss") >= len(HOT_URLS)
+    assert sum(v for (_, result_), v in warmed.items() if result_ == "miss") >= len(
+        result.statuses
+    )
 
-    for url in HOT_URLS:
+    for url in result.statuses:
         first = await cache_counts(client)
         response = await client.get(url)
         assert response.status_code == 200, url
@@ -113,6 +130,32 @@ async def test_a_write_that_bumps_the_feed_is_rewarmed_before_the_next_read(
 
 
 @pytest.mark.committed
+async def test_a_warmed_profile_is_rewarmed_after_its_owner_edits_it(
+    app: FastAPI, runtime: Runtime, client: httpx.AsyncClient, users: UserFactory
+) -> None:
+    builder = await users.actor()
+    warmer = make_warmer(app, runtime)
+    warmer.listen()
+    try:
+        result = await warmer.warm()
+        profile = f"/api/users/{builder.user.username}"
+        assert result.ok
+        assert profile in result.statuses  # a follow-up of the users leaderboard
+
+        edited = await builder.client.put("/api/users/profile", json={"bio": "Rewarmed bio"})
+        assert edited.status_code == 200
+        await drain_background()
+        await warmer.settle()
+
+        before = await cache_counts(client)
+        read = await client.get(profile)
+        assert read.json()["data"]["bio"] == "Rewarmed bio"
+        assert_all_hits(delta(before, await cache_counts(client), REQUESTS))
+    finally:
+        await warmer.close()
+
+
+@pytest.mark.committed
 async def test_without_the_bump_listener_the_read_after_a_write_misses(
     app: FastAPI, runtime: Runtime, client: httpx.AsyncClient, users: UserFactory
 ) -> None:
@@ -167,15 +210,15 @@ async def test_two_warmers_sharing_redis_warm_once_per_interval(
     other_runtime = Runtime.build(settings, engine=runtime.engine)
     await other_runtime.start()
     try:
-        one = make_warmer(app, runtime, interval=5)
-        two = make_warmer(app, other_runtime, interval=5)
+        one = make_warmer(app, runtime, interval=60)
+        two = make_warmer(app, other_runtime, interval=60)
         results = await asyncio.gather(one.run_pass(), two.run_pass())
         assert sorted(r is None for r in results) == [False, True]
         assert one.passes + two.passes == 1
         assert await one.run_pass() is None
         assert await two.run_pass() is None
         leader = f"{settings.cache_prefix}:warmer:leader"
-        assert 0 < await runtime.redis.pttl(leader) <= 5000
+        assert 0 < await runtime.redis.pttl(leader) <= 60_000
         await runtime.redis.pexpire(leader, 50)  # fast-forward to the next interval
         await asyncio.sleep(0.1)
         results = await asyncio.gather(two.run_pass(), one.run_pass())
