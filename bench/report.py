@@ -9,8 +9,9 @@ compete for the cores:
 
 1. `ceiling`: `bench/ceiling.py` serving the bytes of the cached feed page (same uvicorn, same
    worker count): what this machine can do with no application at all.
-2. `cached anonymous reads`: feed pages, project details, comment trees, profiles, leaderboards and
-   chains (`oxship serve --workers 2`, response cache on, warmed once per path).
+2. `cached anonymous reads`: feed pages, project details, comment trees, profiles, leaderboards,
+   chain lists and the investor directory (`oxship serve --workers 2`, response cache on, warmed
+   once per path).
 3. `cached authenticated reads`: the same paths with a bench user's `Authorization` on each request.
 4. `uncached reads`: the same paths on a server started with `CACHE_ENABLED=false`.
 5. `vote writes`: `POST /api/votes` from `--users` distinct users (never on their own project).
@@ -331,11 +332,10 @@ async def _prepare_database(url: str) -> None:
 
 @dataclass
 class Fixtures:
-    """What the scenarios request: popular projects (most first), their owners, users, chains."""
+    """What the scenarios request: popular projects (most first), their owners, users."""
 
     projects: list[tuple[str, str]]  # (project id, owner id), most voted first
     users: list[tuple[str, str]]  # (user id, username), most active first
-    chains: list[str]
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -343,7 +343,7 @@ async def _fixtures(url: str, users: int) -> Fixtures:
     from sqlalchemy import func, select
     from sqlalchemy.ext.asyncio import create_async_engine
 
-    from oxship.models import Chain, Comment, Project, User, Vote
+    from oxship.models import Comment, Project, User, Vote
 
     engine = create_async_engine(url)
     try:
@@ -360,12 +360,6 @@ async def _fixtures(url: str, users: int) -> Fixtures:
                 .order_by(User.project_count.desc(), User.username)
                 .limit(users)
             )
-            chains = await conn.execute(
-                select(Chain.slug)
-                .where(Chain.is_public.is_(True))
-                .order_by(Chain.follower_count.desc())
-                .limit(20)
-            )
             counts = {
                 model.__tablename__: int(
                     await conn.scalar(select(func.count()).select_from(model)) or 0
@@ -375,7 +369,6 @@ async def _fixtures(url: str, users: int) -> Fixtures:
             return Fixtures(
                 projects=[(str(p), str(u)) for p, u in popular.all()],
                 users=[(str(u), name) for u, name in active.all()],
-                chains=list(chains.scalars()),
                 counts=counts,
             )
     finally:
@@ -399,7 +392,7 @@ async def _login(base: str, usernames: Sequence[str], parallel: int = 4) -> list
 
 
 def read_paths(fixtures: Fixtures) -> list[str]:
-    """The read mix of the read scenarios: feeds, popular details and comments, profiles, chains."""
+    """The read scenarios' paths: feeds, boards, details, comments, profiles, chains, investors."""
     paths = [
         "/api/projects",
         "/api/projects?page=2",
@@ -412,7 +405,8 @@ def read_paths(fixtures: Fixtures) -> list[str]:
     for project_id, _ in fixtures.projects[:20]:
         paths += [f"/api/projects/{project_id}", f"/api/projects/{project_id}/comments"]
     paths += [f"/api/users/{name}" for _, name in fixtures.users[:10]]
-    paths += [f"/api/chains/{slug}" for slug in fixtures.chains[:5]]
+    paths += ["/api/chains", "/api/chains?sort=newest", "/api/chains?sort=most_followers"]
+    paths += ["/api/investors/public", "/api/investors/public?sort=most_active"]
     return paths
 
 

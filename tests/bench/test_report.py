@@ -111,7 +111,6 @@ def test_vote_pairs_never_target_the_voters_own_project() -> None:
     fixtures = Fixtures(
         projects=[(f"p{i}", f"u{i % 3}") for i in range(30)],
         users=[("u0", "a"), ("u1", "b"), ("u2", "c")],
-        chains=[],
     )
     lines = vote_pairs(fixtures, ["ta", "tb", "tc"], 300)
     owner_of = dict(fixtures.projects)
