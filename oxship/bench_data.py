@@ -85,6 +85,7 @@ STAGES = ("pre-seed", "seed", "series-a", "series-b")
 GEOGRAPHIES = ("Europe", "North America", "Asia", "LatAm", "Africa")
 DAYS = 365  # projects are spread over the last year
 CHUNK = 10_000  # rows per COPY / executemany call
+COPY_TIMEOUT = 3600.0  # seconds per COPY chunk: the request timeouts do not apply to a bulk load
 MAX_CHAINS_PER_PROJECT = 5
 
 
@@ -880,7 +881,7 @@ async def _copy(session: AsyncSession, rows: Rows, advance: Callable[[int], None
                 tuple(json.dumps(v) if i in json_at else v for i, v in enumerate(r)) for r in chunk
             ]
         await driver.copy_records_to_table(
-            rows.table.name, records=chunk, columns=list(rows.columns)
+            rows.table.name, records=chunk, columns=list(rows.columns), timeout=COPY_TIMEOUT
         )
         advance(len(chunk))
 
@@ -923,7 +924,9 @@ async def seed_bench(
         load: Callable[[AsyncSession, Rows, Callable[[int], None]], Awaitable[None]]
         load = _copy if postgres else _executemany
         async with transaction(runtime, write=True) as session:
-            if not postgres:
+            if postgres:  # a bulk load is not a request: no request statement timeout
+                await session.execute(text("SET LOCAL statement_timeout = 0"))
+            else:
                 await session.execute(text("PRAGMA defer_foreign_keys = ON"))
             for rows in data.tables:
                 bar = progress.add_task(rows.table.name, total=len(rows.rows))
