@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, CurrentUser, OptionalUser
+from oxship.auth.write_limits import write_limit
 from oxship.chains import membership, service
 from oxship.chains.cache import CHAINS, DETAIL_TTL, LIST_TTL, chain_ns
 from oxship.chains.filters import ChainFilters
@@ -206,6 +207,7 @@ async def delete_chain(slug: str, session: SessionDep, user: CurrentUser) -> JSO
 @router.post(
     "/{slug}/follow",
     response_model=Envelope[FollowStateOut],
+    dependencies=[write_limit("follows")],
     responses={409: {"model": ErrorOut, "description": "Already following"}},
 )
 async def follow_chain(slug: str, session: SessionDep, user: CurrentUser) -> JSONBody:
@@ -213,7 +215,11 @@ async def follow_chain(slug: str, session: SessionDep, user: CurrentUser) -> JSO
     return ok(await service.follow(session, slug=slug, user=user), message="Following")
 
 
-@router.delete("/{slug}/follow", response_model=Envelope[FollowStateOut])
+@router.delete(
+    "/{slug}/follow",
+    response_model=Envelope[FollowStateOut],
+    dependencies=[write_limit("follows")],
+)
 async def unfollow_chain(slug: str, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Unfollow a chain → `{follower_count}` (404 when not following)."""
     return ok(await service.unfollow(session, slug=slug, user=user), message="Unfollowed")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import CurrentUser, OptionalUser
+from oxship.auth.write_limits import write_limit
 from oxship.comments import listing, service
 from oxship.comments.cache import COMMENTS_TTL, thread_namespaces
 from oxship.comments.schemas import (
@@ -112,13 +113,22 @@ async def comment_tree(
     return await _cached(request, session, cache, viewer, project_id, load)
 
 
-@router.post("/comments", status_code=201, response_model=Envelope[CommentOut])
+@router.post(
+    "/comments",
+    status_code=201,
+    response_model=Envelope[CommentOut],
+    dependencies=[write_limit("comments")],
+)
 async def create_comment(body: CommentCreate, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Comment on a project, or reply to a comment of it (`parent_id`, any depth)."""
     return ok(await service.create(session, user=user, data=body), status_code=201)
 
 
-@router.put("/comments/{comment_id}", response_model=Envelope[CommentOut])
+@router.put(
+    "/comments/{comment_id}",
+    response_model=Envelope[CommentOut],
+    dependencies=[write_limit("comments")],
+)
 async def edit_comment(
     comment_id: uuid.UUID, body: CommentEdit, session: SessionDep, user: CurrentUser
 ) -> JSONBody:
@@ -135,7 +145,11 @@ async def delete_comment(comment_id: uuid.UUID, session: SessionDep, user: Curre
     )
 
 
-@router.post("/comments/{comment_id}/vote", response_model=Envelope[CommentVoteOut])
+@router.post(
+    "/comments/{comment_id}/vote",
+    response_model=Envelope[CommentVoteOut],
+    dependencies=[write_limit("votes")],
+)
 async def vote_comment(
     comment_id: uuid.UUID, body: VoteTypeIn, session: SessionDep, user: CurrentUser
 ) -> JSONBody:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import AdminUser, CurrentUser, OptionalUser
+from oxship.auth.write_limits import write_limit
 from oxship.db import SessionDep, WriteSessionDep
 from oxship.events import entries, service
 from oxship.events.cache import EVENTS, LIST_TTL, PROJECTS_TTL, event_ns
@@ -257,6 +258,7 @@ async def remove_event_project(
 @router.post(
     "/{slug}/subscribe",
     response_model=Envelope[SubscribeStateOut],
+    dependencies=[write_limit("follows")],
     responses={409: {"model": ErrorOut, "description": "Already subscribed"}},
 )
 async def subscribe_event(slug: str, session: SessionDep, user: CurrentUser) -> JSONBody:
@@ -264,7 +266,11 @@ async def subscribe_event(slug: str, session: SessionDep, user: CurrentUser) -> 
     return ok(await service.subscribe(session, slug=slug, user=user), message="Subscribed")
 
 
-@router.delete("/{slug}/subscribe", response_model=Envelope[SubscribeStateOut])
+@router.delete(
+    "/{slug}/subscribe",
+    response_model=Envelope[SubscribeStateOut],
+    dependencies=[write_limit("follows")],
+)
 async def unsubscribe_event(slug: str, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Unsubscribe (404 when not subscribed)."""
     return ok(await service.unsubscribe(session, slug=slug, user=user), message="Unsubscribed")

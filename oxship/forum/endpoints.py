@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from oxship.auth.dependencies import CurrentUser, OptionalUser
+from oxship.auth.write_limits import write_limit
 from oxship.db import SessionDep
 from oxship.forum import listing, service
 from oxship.forum.cache import POSTS_TTL, posts_ns
@@ -80,7 +81,9 @@ async def _serve(
     )
 
 
-@router.post("", status_code=201, response_model=Envelope[ChainPostOut])
+@router.post(
+    "", status_code=201, response_model=Envelope[ChainPostOut], dependencies=[write_limit("posts")]
+)
 async def create_post(
     slug: str, body: ChainPostCreate, session: SessionDep, user: CurrentUser
 ) -> JSONBody:
@@ -152,7 +155,9 @@ async def post_replies(
     return await _serve(request, session, cache, viewer, chain, load)
 
 
-@router.put("/{post_id}", response_model=Envelope[ChainPostOut])
+@router.put(
+    "/{post_id}", response_model=Envelope[ChainPostOut], dependencies=[write_limit("posts")]
+)
 async def edit_post(
     slug: str, post_id: uuid.UUID, body: ChainPostUpdate, session: SessionDep, user: CurrentUser
 ) -> JSONBody:
@@ -170,7 +175,9 @@ async def delete_post(
     return ok(data, message="Post deleted")
 
 
-@router.post("/{post_id}/react", response_model=Envelope[ReactionOut])
+@router.post(
+    "/{post_id}/react", response_model=Envelope[ReactionOut], dependencies=[write_limit("votes")]
+)
 async def react_to_post(
     slug: str, post_id: uuid.UUID, body: ReactionIn, session: SessionDep, user: CurrentUser
 ) -> JSONBody:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from oxship.auth.dependencies import CurrentUser
+from oxship.auth.write_limits import write_limit
 from oxship.db import SessionDep, WriteSessionDep
 from oxship.kit.envelope import ERROR_RESPONSES, Envelope, JSONBody, PageEnvelope, ok
 from oxship.kit.pagination import Pagination
@@ -25,7 +26,12 @@ router = APIRouter(prefix="/api/messages", tags=["messages"], responses=ERROR_RE
 PRIVATE = {"Cache-Control": "private, no-store"}
 
 
-@router.post("/send", status_code=201, response_model=Envelope[MessageOut])
+@router.post(
+    "/send",
+    status_code=201,
+    response_model=Envelope[MessageOut],
+    dependencies=[write_limit("messages")],
+)
 async def send_message(body: SendIn, session: SessionDep, user: CurrentUser) -> JSONBody:
     """Send a direct message to another user."""
     data = await service.send(

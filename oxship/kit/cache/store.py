@@ -59,6 +59,11 @@ def family(namespace: str) -> str:
     return namespace.split(":", 1)[0]
 
 
+def is_warming() -> bool:
+    """Whether this task runs inside `warming()` (the cache warmer's own requests)."""
+    return _WARMING.get() is not None
+
+
 @contextlib.contextmanager
 def warming() -> Iterator[set[str]]:
     """Mark the lookups made inside (this task and those it starts) as a warmer's.
