@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 
 from oxship.auth import service
 from oxship.auth.service import BannedCaller, Caller
-from oxship.db import SessionDep
-from oxship.errors import Forbidden, Unauthorized
+from oxship.db import SessionDep, transaction
+from oxship.errors import Forbidden, RateLimited, Unauthorized
+from oxship.kit.readlimit import READS_REFUSED, charge_unauthenticated_read
 from oxship.models import User
 from oxship.runtime import Runtime
 
@@ -42,8 +44,15 @@ async def current_caller(session: SessionDep, runtime: RuntimeDep, credentials: 
     return await service.resolve_caller(session, runtime, token=credentials.credentials)
 
 
+def _as_anonymous(request: Request) -> None:
+    """A read with an invalid token is an anonymous read: it counts against the IP's read limit."""
+    retry_after = charge_unauthenticated_read(request.scope)
+    if retry_after:
+        raise RateLimited(READS_REFUSED, retry_after=retry_after)
+
+
 async def optional_caller(
-    session: SessionDep, runtime: RuntimeDep, credentials: Bearer
+    request: Request, session: SessionDep, runtime: RuntimeDep, credentials: Bearer
 ) -> Caller | None:
     """The caller if a valid token is presented; anonymous for a bad token; 401 if banned."""
     if credentials is None:
@@ -53,7 +62,48 @@ async def optional_caller(
     except BannedCaller:
         raise
     except Unauthorized:
+        _as_anonymous(request)
         return None
+
+
+def _resolves_caller(dependant: Any) -> bool:
+    """Whether a dependency graph resolves the caller (which refuses banned users itself)."""
+    return any(
+        sub.call in (current_caller, optional_caller) or _resolves_caller(sub)
+        for sub in dependant.dependencies
+    )
+
+
+_RESOLVES_CALLER = "_oxship_resolves_caller"
+
+
+async def refuse_banned_token(request: Request) -> None:
+    """App-wide: a valid token of a banned or deleted user is 401 on every route (API §1.2).
+
+    Routes that resolve their caller refuse it there; for the others (no caller dependency) a
+    presented token is checked here. Other bad tokens make an anonymous read (charged to the IP's
+    read limit). The header is read directly, so public routes advertise no security scheme.
+    """
+    scheme, token = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if scheme.lower() != "bearer" or not token:
+        return
+    route = request.scope.get("route")
+    if route is not None:
+        checks: bool | None = getattr(route, _RESOLVES_CALLER, None)
+        if checks is None:  # walked once per route, then remembered on it
+            dependant = getattr(route, "dependant", None)
+            checks = bool(dependant and _resolves_caller(dependant))
+            setattr(route, _RESOLVES_CALLER, checks)
+        if checks:
+            return
+    runtime: Runtime = request.app.state.runtime
+    async with transaction(runtime, write=False) as session:
+        try:
+            await service.resolve_caller(session, runtime, token=token)
+        except BannedCaller:
+            raise
+        except Unauthorized:
+            _as_anonymous(request)
 
 
 CurrentCaller = Annotated[Caller, Depends(current_caller)]
