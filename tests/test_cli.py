@@ -75,6 +75,7 @@ def test_create_admin_validates_and_refuses_duplicates(cli_env: Path) -> None:
 def test_seed_refuses_production(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OXSHIP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "true")
     result = runner.invoke(app, ["seed", "--demo"])
     assert result.exit_code == 1
     assert "refusing" in result.output

@@ -30,6 +30,7 @@ def test_env_vars_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_production_refuses_the_default_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OXSHIP_ENV", "production")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://oxship@db.internal/oxship")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ValidationError, match="SECRET_KEY"):
         Settings(_env_file=None)  # type: ignore[call-arg]
@@ -61,4 +62,38 @@ def test_gc_thresholds_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Settings(_env_file=None).gc_threshold_values is None  # type: ignore[call-arg]
     monkeypatch.setenv("GC_THRESHOLDS", "1,2")
     with pytest.raises(ValidationError, match="gc_thresholds"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_production_refuses_sqlite_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OXSHIP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 48)
+    monkeypatch.delenv("ALLOW_SQLITE_IN_PRODUCTION", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(ValidationError, match="ALLOW_SQLITE_IN_PRODUCTION"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:////var/lib/oxship/oxship.db")
+    with pytest.raises(ValidationError, match="SQLite"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+    monkeypatch.setenv("ALLOW_SQLITE_IN_PRODUCTION", "true")
+    allowed = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert allowed.is_production
+    assert allowed.is_sqlite
+    monkeypatch.delenv("ALLOW_SQLITE_IN_PRODUCTION")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://oxship@db.internal/oxship")
+    assert not Settings(_env_file=None).is_sqlite  # type: ignore[call-arg]
+
+
+def test_development_accepts_sqlite_without_the_flag(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OXSHIP_ENV", "development")
+    monkeypatch.delenv("ALLOW_SQLITE_IN_PRODUCTION", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "sqlite+aiosqlite:///./x.db")
+    assert Settings(_env_file=None).is_sqlite  # type: ignore[call-arg]
+
+
+def test_json_limits_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert (settings.max_json_depth, settings.max_json_array_items) == (32, 1000)
+    monkeypatch.setenv("MAX_JSON_DEPTH", "1")
+    with pytest.raises(ValidationError, match="max_json_depth"):
         Settings(_env_file=None)  # type: ignore[call-arg]

@@ -10,15 +10,15 @@ from pydantic import BaseModel, Field, field_validator
 
 from oxship.kit.clock import iso, utcnow
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
+from oxship.kit.text import HttpUrl, NulFree, SingleLine, cannot_clear, trimmed
 from oxship.projects.schemas import CreatorOut, ProjectOut
 from oxship.users.schemas import UserCardOut
 
-Name = Annotated[str, trimmed(3, 100), NulFree]
+Name = Annotated[str, trimmed(3, 100), NulFree, SingleLine]
 Description = Annotated[str, trimmed(10, 5000), NulFree]
 Rules = Annotated[str, trimmed(0, 5000), NulFree]
-Category = Annotated[str, trimmed(1, 50), NulFree]
-Link = Annotated[str, trimmed(0, 2048), NulFree]
+Category = Annotated[str, trimmed(1, 50), NulFree, SingleLine]
+Link = Annotated[str, trimmed(0, 2048), NulFree, SingleLine]
 
 
 class SocialLinks(BaseModel):

@@ -10,19 +10,19 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from oxship.kit.clock import as_utc, iso
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
+from oxship.kit.text import HttpUrl, NulFree, SingleLine, cannot_clear, trimmed
 from oxship.projects.schemas import CreatorOut, ProjectOut
 
 EVENT_TYPES = ("hackathon", "conference", "competition", "showcase", "workshop")
 EventType = Literal["hackathon", "conference", "competition", "showcase", "workshop"]
-Name = Annotated[str, trimmed(3, 200), NulFree]
+Name = Annotated[str, trimmed(3, 200), NulFree, SingleLine]
 Description = Annotated[str, trimmed(10, 10_000), NulFree]
-Tagline = Annotated[str, trimmed(0, 300), NulFree]
-Location = Annotated[str, trimmed(0, 200), NulFree]
-Category = Annotated[str, trimmed(1, 50), NulFree]
+Tagline = Annotated[str, trimmed(0, 300), NulFree, SingleLine]
+Location = Annotated[str, trimmed(0, 200), NulFree, SingleLine]
+Category = Annotated[str, trimmed(1, 50), NulFree, SingleLine]
 PrizePool = Annotated[float, Field(ge=0, le=1e12, allow_inf_nan=False)]
-Track = Annotated[str, trimmed(1, 100), NulFree]
-Prize = Annotated[str, trimmed(1, 200), NulFree]
+Track = Annotated[str, trimmed(1, 100), NulFree, SingleLine]
+Prize = Annotated[str, trimmed(1, 200), NulFree, SingleLine]
 Rank = Annotated[int, Field(ge=1, le=1_000_000)]
 
 

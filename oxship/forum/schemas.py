@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field, field_validator
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel, PaginationOut
-from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
+from oxship.kit.text import HttpUrl, NulFree, SingleLine, cannot_clear, trimmed
 from oxship.models import ChainPost, User
 from oxship.users.schemas import UserCardOut, user_card
 
-Title = Annotated[str, trimmed(3, 300), NulFree]
+Title = Annotated[str, trimmed(3, 300), NulFree, SingleLine]
 Content = Annotated[str, trimmed(1, 10_000), NulFree]
 ImageUrls = Annotated[list[HttpUrl], Field(max_length=4)]
 ReactionType = Literal["upvote", "downvote"]

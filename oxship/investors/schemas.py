@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from pydantic import AfterValidator, BaseModel, Field, field_validator, model_validator
 
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
+from oxship.kit.text import HttpUrl, NulFree, SingleLine, cannot_clear, trimmed
 from oxship.projects.schemas import ProjectOut
 from oxship.users.schemas import UserCardOut
 
@@ -27,13 +27,13 @@ Stage = Literal["pre-seed", "seed", "series-a", "series-b", "series-c+", "growth
 PlanType = Literal["free", "professional", "enterprise"]
 Status = Literal["pending", "approved", "rejected", "revoked"]
 
-Name = Annotated[str, trimmed(1, 200), NulFree]
-ShortText = Annotated[str, trimmed(0, 200), NulFree]
+Name = Annotated[str, trimmed(1, 200), NulFree, SingleLine]
+ShortText = Annotated[str, trimmed(0, 200), NulFree, SingleLine]
 Bio = Annotated[str, trimmed(50, 2000), NulFree]
 Reason = Annotated[str, trimmed(30, 2000), NulFree]
 LongText = Annotated[str, trimmed(0, 5000), NulFree]
-FundSize = Annotated[str, trimmed(0, 100), NulFree]
-Item = Annotated[str, trimmed(1, MAX_ITEM_CHARS), NulFree]
+FundSize = Annotated[str, trimmed(0, 100), NulFree, SingleLine]
+Item = Annotated[str, trimmed(1, MAX_ITEM_CHARS), NulFree, SingleLine]
 Items = Annotated[list[Item], Field(max_length=MAX_LIST_ITEMS)]
 Stages = Annotated[list[Stage], Field(max_length=len(STAGES))]
 Ticket = Annotated[int, Field(ge=0, le=MAX_TICKET)]
@@ -67,8 +67,8 @@ def _dedupe(values: list[Any] | None) -> list[Any] | None:
 class NotableInvestment(BaseModel):
     """One notable investment of an investor."""
 
-    company: Annotated[str, trimmed(1, 200), NulFree]
-    stage: Annotated[str, trimmed(0, 50), NulFree] | None = None
+    company: Annotated[str, trimmed(1, 200), NulFree, SingleLine]
+    stage: Annotated[str, trimmed(0, 50), NulFree, SingleLine] | None = None
     year: Annotated[int, Field(ge=1900, le=2100)] | None = None
 
 

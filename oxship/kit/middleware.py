@@ -27,6 +27,8 @@ _API_HEADERS: list[tuple[bytes, bytes]] = [
 ]
 _DOCS_PATHS = ("/docs", "/redoc")
 _HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+# Longest query parameter (name or value) any route accepts; routes set tighter limits of their own.
+MAX_QUERY_VALUE_CHARS = 1_000
 
 
 class EdgeMiddleware:
@@ -96,15 +98,29 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 
 class InputGuardMiddleware:
-    """Refuses bodies over `max_body_bytes` (413) and NUL characters anywhere in the input (422).
+    """Refuses oversized bodies (413), NUL characters (422) and over-deep or over-long JSON (422).
+
+    Bodies over `max_body_bytes` get 413; JSON bodies nested deeper than `max_json_depth` or with an
+    array over `max_json_array_items` items get 422 naming the field, and so does a query parameter
+    longer than MAX_QUERY_VALUE_CHARS.
 
     PostgreSQL text cannot hold NUL, so one stray `\\u0000` would otherwise surface as a 500 from
-    whichever column it reached; refusing it at the edge covers every route at once.
+    whichever column it reached; refusing it at the edge covers every route at once. The JSON shape
+    limits bound the work (and the recursion of the JSON parser) any body can cause.
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_json_depth: int = 32,
+        max_json_array_items: int = 1_000,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_json_depth = max_json_depth
+        self.max_json_array_items = max_json_array_items
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -118,6 +134,16 @@ class InputGuardMiddleware:
             ] or ["path"]
             await _reject_nul(send, fields)
             return
+        query = scope.get("query_string", b"")
+        if len(query) > MAX_QUERY_VALUE_CHARS:
+            too_long = _long_query_fields(query)
+            if too_long:
+                text = f"must have at most {MAX_QUERY_VALUE_CHARS} characters"
+                details = [{"field": f, "message": text} for f in too_long]
+                await _reject(
+                    send, 422, "validation_error", f"{too_long[0]}: {text}", details=details
+                )
+                return
         if scope.get("method") not in {"POST", "PUT", "PATCH", "DELETE"}:
             await self.app(scope, receive, send)
             return
@@ -143,6 +169,13 @@ class InputGuardMiddleware:
         if b"\\u0000" in body or b"\x00" in body:
             await _reject_nul(send, _nul_fields(body))
             return
+        if body and _is_json(scope):
+            problem = json_shape_problem(body, self.max_json_depth, self.max_json_array_items)
+            if problem is not None:
+                field, text = problem
+                details = [{"field": field, "message": text}]
+                await _reject(send, 422, "validation_error", f"{field}: {text}", details=details)
+                return
         replayed = False
 
         async def replay() -> Message:
@@ -153,6 +186,57 @@ class InputGuardMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def _long_query_fields(query: bytes) -> list[str]:
+    """Names of the query parameters whose name or value exceeds MAX_QUERY_VALUE_CHARS."""
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, errors="replace")
+    return [
+        k[:100]
+        for k, v in pairs
+        if len(k) > MAX_QUERY_VALUE_CHARS or len(v) > MAX_QUERY_VALUE_CHARS
+    ]
+
+
+def _is_json(scope: Scope) -> bool:
+    """The routes may parse the body as JSON (`application/json`, `application/*+json`, or none)."""
+    content_type = (_header(scope, b"content-type") or "").split(";", 1)[0].strip().lower()
+    return content_type in {"", "application/json"} or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def json_shape_problem(body: bytes, max_depth: int, max_items: int) -> tuple[str, str] | None:
+    """`(field, message)` when a JSON body nests deeper than `max_depth` or has a longer array.
+
+    Counting brackets and commas bounds both (every level opens a bracket, every extra item needs
+    a comma), so ordinary bodies are cleared without parsing; only the others are parsed and walked.
+    Invalid JSON is left to the route (its usual 400), except when the parser gives up on depth.
+    """
+    depth_text = f"must not nest arrays and objects deeper than {max_depth} levels"
+    if body.count(b"[") + body.count(b"{") <= max_depth and body.count(b",") < max_items:
+        return None
+    try:
+        document = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        return ("body", depth_text) if "depth" in str(exc) else None
+    stack: list[tuple[Any, int, str]] = [(document, 1, "")]
+    while stack:
+        value, depth, path = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.items()
+        elif isinstance(value, list):
+            if len(value) > max_items:
+                return path or "body", f"must have at most {max_items} items"
+            children = enumerate(value)
+        else:
+            continue
+        if depth > max_depth:
+            return "body", depth_text
+        for key, item in children:
+            if isinstance(item, dict | list):
+                stack.append((item, depth + 1, f"{path}.{key}" if path else str(key)))
+    return None
 
 
 def _nul_fields(body: bytes) -> list[str]:

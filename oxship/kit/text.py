@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -16,6 +17,20 @@ def no_nul(value: str) -> str:
 
 
 NulFree = AfterValidator(no_nul)
+
+# C0 and C1 control characters (tab and newline included) and the Unicode line/paragraph separators.
+# Format characters (zero-width joiner, bidi marks) stay allowed: emoji sequences and RTL text use them.
+_NOT_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def single_line(value: str) -> str:
+    """Refuse control characters and line breaks in a one-line field (names, titles, tags)."""
+    if _NOT_ONE_LINE.search(value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+SingleLine = AfterValidator(single_line)
 
 
 def trimmed(min_length: int = 0, max_length: int = 10_000) -> StringConstraints:

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema, field_val
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import NulFree, no_nul, trimmed
+from oxship.kit.text import NulFree, SingleLine, no_nul, trimmed
 from oxship.models import ProjectUpdate
 
 UpdateType = Literal[
@@ -32,9 +32,9 @@ MAX_METADATA_KEYS = 20
 MAX_METADATA_TEXT = 500
 _MAX_SAFE_INT = 2**53  # beyond it JSON clients lose precision (and orjson cannot emit 2**64)
 
-Title = Annotated[str, trimmed(1, 200), NulFree]
+Title = Annotated[str, trimmed(1, 200), NulFree, SingleLine]
 Content = Annotated[str, trimmed(1, 5000), NulFree]
-MetadataKey = Annotated[str, trimmed(1, 50), NulFree]
+MetadataKey = Annotated[str, trimmed(1, 50), NulFree, SingleLine]
 
 
 def _scalar(value: Any) -> Any:

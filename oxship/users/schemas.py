@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, no_nul
+from oxship.kit.text import HttpUrl, SingleLine, no_nul
 from oxship.models import User
 
 USERNAME_RE = re.compile(r"^[a-z0-9_]{3,30}$")
@@ -20,13 +20,19 @@ RESERVED_USERNAMES = frozenset({"profile", "search", "stats"})
 
 
 DisplayName = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(no_nul)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=100),
+    AfterValidator(no_nul),
+    SingleLine,
 ]
 Bio = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=500), AfterValidator(no_nul)
 ]
 Location = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=100), AfterValidator(no_nul)
+    str,
+    StringConstraints(strip_whitespace=True, max_length=100),
+    AfterValidator(no_nul),
+    SingleLine,
 ]
 
 SearchPrefix = Annotated[

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, Field, field_validator
 
 from oxship.kit.clock import iso
 from oxship.kit.envelope import OutModel
-from oxship.kit.text import HttpUrl, NulFree, cannot_clear, trimmed
+from oxship.kit.text import HttpUrl, NulFree, SingleLine, cannot_clear, trimmed
 from oxship.projects.schemas import ProjectOut
 from oxship.users.schemas import UserCardOut
 
@@ -39,11 +39,13 @@ def badge_type_key(value: str) -> str:
     return key
 
 
-BadgeTypeName = Annotated[str, trimmed(1, NAME_MAX), NulFree, AfterValidator(badge_type_key)]
+BadgeTypeName = Annotated[
+    str, trimmed(1, NAME_MAX), NulFree, SingleLine, AfterValidator(badge_type_key)
+]
 Rationale = Annotated[str, trimmed(50, 2000), NulFree]
-Category = Annotated[str, trimmed(1, 50), NulFree]
+Category = Annotated[str, trimmed(1, 50), NulFree, SingleLine]
 Notes = Annotated[str, trimmed(0, 2000), NulFree]
-Email = Annotated[str, trimmed(3, 320), NulFree]
+Email = Annotated[str, trimmed(3, 320), NulFree, SingleLine]
 
 
 class BadgeAward(BaseModel):
@@ -75,7 +77,7 @@ class BadgeTypeCreate(BaseModel):
     name: BadgeTypeName
     points: int = Field(ge=-10, le=20)
     icon_url: HttpUrl | None = None
-    color: Annotated[str, trimmed(1, 20), NulFree] | None = None
+    color: Annotated[str, trimmed(1, 20), NulFree, SingleLine] | None = None
 
 
 class RejectBody(BaseModel):
