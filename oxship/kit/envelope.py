@@ -7,7 +7,7 @@ from typing import Any, Generic, Literal, TypeVar
 import orjson
 from pydantic import BaseModel, ConfigDict
 from starlette.background import BackgroundTask
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 T = TypeVar("T")
 
@@ -19,8 +19,12 @@ def dumps(value: Any) -> bytes:
     return orjson.dumps(value, option=_ORJSON_OPTIONS)
 
 
-class JSONBody(Response):
-    """A JSON response serialised with orjson."""
+class JSONBody(JSONResponse):
+    """A JSON response serialised with orjson.
+
+    A JSONResponse subclass so that FastAPI documents each route's `response_model` in OpenAPI
+    (for any other response class it writes `{"type": "string"}`).
+    """
 
     media_type = "application/json"
 
@@ -116,6 +120,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "Not authenticated"),
         (403, "Forbidden"),
         (404, "Not found"),
+        (409, "Conflict with the current state (a taken name, a duplicate, a finished step)"),
+        (413, "Request body too large"),
         (422, "Validation error"),
         (429, "Rate limited"),
         (500, "Internal error"),
