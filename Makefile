@@ -7,7 +7,7 @@ PORT ?= 8000
 PYTEST_ARGS ?= -n 2
 JS_CLIENT := tests/realtime/js
 
-.PHONY: run test lint fmt install dev clean bench bench-quick
+.PHONY: run test lint fmt install dev clean bench bench-quick soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,13 @@ bench: install
 bench-quick: install
 	$(BIN)/python -m bench.report --quick --scale 0.01 \
 		--database-url postgresql+asyncpg://postgres@127.0.0.1:5432/oxship_bench_quick $(BENCH_ARGS)
+
+## Soak: the mixed workload for SOAK_DURATION seconds (600) against `oxship serve --workers 2`,
+## sampling each process's RSS; fails when it grows more than 10% after the first minute.
+## SOAK_ARGS e.g. "--scale 0.1"; the table and samples go to bench/results/soak-*.{md,json}.
+SOAK_DURATION ?= 600
+soak: install
+	$(BIN)/python -m bench.soak --duration $(SOAK_DURATION) $(SOAK_ARGS)
 
 ## Install dev dependencies and run the whole suite (SQLite unless OXSHIP_TEST_* are set).
 test: dev

@@ -20,6 +20,7 @@ from oxship.runtime import Runtime
 app = typer.Typer(help="oxship backend", no_args_is_help=True, add_completion=False)
 console = Console()
 T = TypeVar("T")
+WORKER_HEALTHCHECK_TIMEOUT = 30  # seconds; see serve()
 
 
 def _run(work: Callable[[Runtime], Awaitable[T]]) -> T:
@@ -52,6 +53,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # uvicorn kills a worker that does not answer its health ping within this many seconds,
+        # including while it starts: importing the app takes several seconds on a busy machine,
+        # and the default 5 s had workers killed and respawned in a loop (tests/faults).
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_TIMEOUT,
         loop="uvloop",
         http="httptools",
         proxy_headers=True,
