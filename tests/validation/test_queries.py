@@ -40,8 +40,8 @@ async def test_dashboard_statements(
         await assign(runtime, validator.user, pid, priority=["urgent", "low"][i % 2])
     other = await make_validator(users, can_validate_all=True)
     assert (await award(other.client, ids[0], "gold")).status_code == 201
-    # token session, total, rows, screenshots, badges, chains, caller votes, caller saves
-    with query_count(8):
+    # token session, total, rows, screenshots, badges, chains, caller votes and saves
+    with query_count(7):
         response = await validator.client.get(
             "/api/validator/dashboard", params={"per_page": per_page}
         )
@@ -59,8 +59,8 @@ async def test_validator_projects_statements(
     validator = await make_validator(users, categories=["ai"])
     ids = await _projects(users, projects)
     assert (await award(validator.client, ids[0], "gold")).status_code == 201
-    # token session, profile, total, rows, screenshots, badges, chains, votes, saves
-    with query_count(9):
+    # token session, profile, total, rows, screenshots, badges, chains, votes and saves
+    with query_count(8):
         response = await validator.client.get(
             "/api/validator/projects", params={"per_page": per_page, "validated": "all"}
         )
