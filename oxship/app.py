@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
@@ -22,7 +22,9 @@ from oxship import __version__, worker
 from oxship.admin.endpoints import router as admin_router
 from oxship.audit.endpoints import router as audit_router
 from oxship.auth import service as auth_service
+from oxship.auth.dependencies import refuse_banned_token
 from oxship.auth.endpoints import router as auth_router
+from oxship.certs.endpoints import router as certs_router
 from oxship.chains import service as chains_service
 from oxship.chains.endpoints import router as chains_router
 from oxship.comments.endpoints import router as comments_router
@@ -31,6 +33,7 @@ from oxship.errors import STATUS_CODES, Conflict, OxshipError, Unauthorized, Una
 from oxship.events.endpoints import router as events_router
 from oxship.feedback.endpoints import router as feedback_router
 from oxship.forum.endpoints import router as forum_router
+from oxship.github.endpoints import router as github_router
 from oxship.intros.endpoints import intros_router
 from oxship.intros.endpoints import router as intro_requests_router
 from oxship.investors.endpoints import admin_router as investors_admin_router
@@ -41,6 +44,7 @@ from oxship.kit.cache.edge import EdgeCacheMiddleware
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
 from oxship.kit.middleware import EdgeMiddleware, InputGuardMiddleware
+from oxship.kit.readlimit import ReadLimitMiddleware
 from oxship.leaderboards.endpoints import router as leaderboards_router
 from oxship.messages.endpoints import router as messages_router
 from oxship.models import User
@@ -60,6 +64,7 @@ from oxship.validation.endpoints import router as badges_router
 from oxship.validation.endpoints import validator_router
 from oxship.votes.endpoints import router as votes_router
 from oxship.warmer import jobs as warmer_jobs
+from oxship.web3.endpoints import router as web3_router
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +98,9 @@ ROUTERS = (
     leaderboards_router,
     prefetch_router,
     search_router,
+    github_router,
+    web3_router,
+    certs_router,
 )
 
 
@@ -167,6 +175,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         default_response_class=JSONBody,
+        # A banned user's token is refused on every route, even those that ignore the caller.
+        dependencies=[Depends(refuse_banned_token)],
     )
     app.state.realtime = realtime
     if runtime is not None:
@@ -176,7 +186,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         app.include_router(router)
     app.mount("/socket.io", realtime.asgi)
     _install_error_handlers(app)
-    app.add_middleware(InputGuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        InputGuardMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+        max_json_array_items=settings.max_json_array_items,
+    )
+    app.add_middleware(EdgeCacheMiddleware)
+    if settings.rate_limit_enabled and settings.rate_limit_reads_ip:
+        # Outside the edge cache, so the anonymous reads it answers count too; inside CORS, so a
+        # cross-origin 429 still carries the CORS headers a browser needs to read it.
+        app.add_middleware(ReadLimitMiddleware, limit=settings.rate_limit_reads_ip)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -186,7 +206,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         expose_headers=["X-Request-ID", "ETag", "Retry-After"],
         max_age=600,
     )
-    app.add_middleware(EdgeCacheMiddleware)
     app.add_middleware(EdgeMiddleware, hsts=settings.is_production)
     return app
 
@@ -264,8 +283,16 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error(Unavailable("A backing service is unavailable, try again shortly"))
 
 
+# SQLSTATEs of a database that is unreachable or restarting: connection exceptions (class 08),
+# admin/crash shutdown and "the database system is starting up" (57P01-57P03).
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
 def _is_connection_error(exc: DBAPIError) -> bool:
     if exc.connection_invalidated:
+        return True
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
         return True
     text = f"{type(exc.orig).__name__} {exc.orig}".lower()
     markers = (

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated
 
 from limits import parse
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_SECRET_KEY = "dev-insecure-secret-key-change-me-0123456789"
@@ -53,6 +54,15 @@ class Settings(BaseSettings):
         1_000, ge=10, description="outbound packets queued per socket before dropping"
     )
     max_body_bytes: int = Field(1_048_576, ge=1024, description="largest request body (413)")
+    max_json_depth: int = Field(
+        32, ge=2, le=512, description="deepest nesting of arrays/objects in a JSON body (422)"
+    )
+    max_json_array_items: int = Field(
+        1_000, ge=10, description="most items in any one array of a JSON body (422)"
+    )
+    allow_sqlite_in_production: bool = Field(
+        False, description="let OXSHIP_ENV=production start on a SQLite DATABASE_URL"
+    )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="comma-separated allowed origins"
     )
@@ -61,15 +71,61 @@ class Settings(BaseSettings):
     rate_limit_login_ip: str = Field("20/minute", description="login attempts per client IP")
     rate_limit_register_ip: str = Field("20/hour", description="registrations per client IP")
     rate_limit_password_ip: str = Field("10/hour", description="forgot/reset requests per IP")
+    rate_limit_votes: str = Field(
+        "120/minute", description="project/comment votes and post reactions per user; empty = off"
+    )
+    rate_limit_comments: str = Field(
+        "20/minute", description="comments created or edited per user; empty = off"
+    )
+    rate_limit_posts: str = Field(
+        "20/minute", description="chain posts and replies created or edited per user; empty = off"
+    )
+    rate_limit_messages: str = Field("60/minute", description="messages sent per user; empty = off")
+    rate_limit_follows: str = Field(
+        "60/minute", description="chain follows and event subscriptions (and undos) per user"
+    )
+    rate_limit_reads_ip: str = Field(
+        "600/minute",
+        description="anonymous /api GET/HEAD per client IP, per process; empty = off",
+    )
     smtp_url: str | None = Field(None, description="smtp://user:pass@host:port or smtps://…")
     smtp_starttls: bool = Field(False, description="issue STARTTLS on smtp:// connections")
     smtp_timeout: float = Field(10.0, gt=0, description="SMTP connect/send timeout, seconds")
     mail_from: str = Field("oxship <no-reply@oxship.local>", description="From header of mail")
     public_url: str = Field("http://127.0.0.1:8000", description="base URL used in mailed links")
+    siwe_domain: str | None = Field(
+        None, description="EIP-4361 sign-in domain (host[:port]); default: that of PUBLIC_URL"
+    )
+    siwe_uri: str | None = Field(None, description="EIP-4361 sign-in URI; default: PUBLIC_URL")
+    siwe_chain_id: int = Field(1, ge=1, description="EIP-155 chain id of wallet sign-in messages")
+    siwe_nonce_ttl: int = Field(
+        600, ge=30, le=86_400, description="lifetime of a wallet sign-in nonce, seconds"
+    )
+
     chain_rpc_url: str | None = Field(None, description="EVM JSON-RPC endpoint")
     oxcert_contract_address: str | None = Field(None, description="0xCert ERC-721 contract")
+    chain_rpc_timeout: float = Field(
+        5.0, gt=0, le=60, description="deadline of one 0xCert lookup or chain check, seconds"
+    )
+    rate_limit_cert_checks: str = Field(
+        "10/minute", description="POST /api/blockchain/verify-cert per user; empty = off"
+    )
     github_client_id: str | None = Field(None, description="GitHub OAuth app id")
     github_client_secret: str | None = Field(None, description="GitHub OAuth app secret")
+    github_authorize_url: str = Field(
+        "https://github.com/login/oauth/authorize", description="GitHub OAuth authorize page"
+    )
+    github_token_url: str = Field(
+        "https://github.com/login/oauth/access_token", description="GitHub OAuth code exchange"
+    )
+    github_api_url: str = Field("https://api.github.com", description="GitHub REST API base URL")
+    github_redirect_url: str | None = Field(
+        None, description="OAuth redirect_uri; default {PUBLIC_URL}/api/auth/github/callback"
+    )
+    github_state_ttl: int = Field(600, ge=60, description="GitHub OAuth state lifetime, seconds")
+    github_http_timeout: float = Field(
+        10.0, gt=0, description="timeout of each call to GitHub, seconds"
+    )
     apm_service_name: str = Field("oxship", description="service name in logs and traces")
     log_level: str = Field("INFO", description="DEBUG|INFO|WARNING|ERROR")
     jobs_in_web: bool = Field(False, description="run periodic jobs inside web processes")
@@ -105,6 +161,40 @@ class Settings(BaseSettings):
             raise ValueError(f"not a rate limit such as '5/minute': {value!r}") from exc
         return value
 
+    @field_validator(
+        "rate_limit_votes",
+        "rate_limit_comments",
+        "rate_limit_posts",
+        "rate_limit_messages",
+        "rate_limit_follows",
+        "rate_limit_reads_ip",
+        "rate_limit_cert_checks",
+    )
+    @classmethod
+    def _valid_optional_limit(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            return value
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate limit such as '5/minute' (or empty): {value!r}") from exc
+        return value
+
+    @field_validator("chain_rpc_url", "oxcert_contract_address")
+    @classmethod
+    def _valid_chain_setting(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        if value is None:
+            return None
+        if info.field_name == "chain_rpc_url" and not value.startswith(("http://", "https://")):
+            raise ValueError("an http:// or https:// JSON-RPC URL")
+        if info.field_name == "oxcert_contract_address" and not re.fullmatch(
+            r"0x[0-9a-fA-F]{40}", value
+        ):
+            raise ValueError("a contract address: 0x and 40 hex digits")
+        return value
+
     @field_validator("gc_thresholds")
     @classmethod
     def _valid_gc(cls, value: str) -> str:
@@ -112,6 +202,20 @@ class Settings(BaseSettings):
             parts = value.split(",")
             if len(parts) != 3 or not all(p.strip().isdigit() for p in parts):
                 raise ValueError("three non-negative integers such as '100000,50,1000'")
+        return value
+
+    @field_validator("siwe_domain", "siwe_uri")
+    @classmethod
+    def _valid_siwe(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = (value or "").strip() or None
+        if value is None:
+            return None
+        if info.field_name == "siwe_domain" and not re.fullmatch(r"[^\s/?#]+", value):
+            raise ValueError("a host[:port] such as 'app.example.com', without scheme or path")
+        if info.field_name == "siwe_uri" and not re.fullmatch(
+            r"[A-Za-z][A-Za-z0-9+.\-]*:\S+", value
+        ):
+            raise ValueError("an absolute URI such as 'https://app.example.com'")
         return value
 
     @property
@@ -131,6 +235,11 @@ class Settings(BaseSettings):
                 )
             if self.github_client_id and not self.github_client_secret:
                 raise ValueError("GITHUB_CLIENT_SECRET is required when GITHUB_CLIENT_ID is set")
+            if self.database_url.startswith("sqlite") and not self.allow_sqlite_in_production:
+                raise ValueError(
+                    "DATABASE_URL is SQLite: production needs PostgreSQL"
+                    " (or ALLOW_SQLITE_IN_PRODUCTION=true for a single-process deployment)"
+                )
         return self
 
     @cached_property

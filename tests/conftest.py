@@ -73,7 +73,21 @@ def make_settings(database_url: str, **overrides: Any) -> Settings:
         "cache_prefix": f"oxtest:{uuid.uuid4().hex[:12]}",
         "rate_limit_register_ip": "1000/minute",
         "rate_limit_password_ip": "1000/minute",
+        # Write and anonymous-read limits are off unless a test turns them on (tests/ratelimits).
+        "rate_limit_votes": "",
+        "rate_limit_comments": "",
+        "rate_limit_posts": "",
+        "rate_limit_messages": "",
+        "rate_limit_follows": "",
+        "rate_limit_reads_ip": "",
         "jobs_in_web": False,
+        # GitHub linking is configured, against a closed local port: no test ever reaches github.com
+        # (tests/github serves its own OAuth provider and points these at it).
+        "github_client_id": "oxship-test-client",
+        "github_client_secret": "oxship-test-secret",
+        "github_authorize_url": "http://127.0.0.1:9/login/oauth/authorize",
+        "github_token_url": "http://127.0.0.1:9/login/oauth/access_token",
+        "github_api_url": "http://127.0.0.1:9",
         # Lists reflect every vote at once in tests; tests/votes/test_list_bumps.py sets a window.
         "cache_list_bump_window": 0.0,
         **FAST_HASH,

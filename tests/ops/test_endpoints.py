@@ -96,6 +96,8 @@ BODILESS_ACTIONS = (
     "/toggle-admin",
     "/mark-read",
     "/revoke",
+    "/disconnect",
+    "/verify-cert",
 )
 
 
