@@ -101,7 +101,14 @@ async def add_karma(session: AsyncSession, user_id: uuid.UUID, delta: float) -> 
 
 
 async def refresh_karma(session: AsyncSession, user_id: uuid.UUID) -> str | None:
-    """Recompute karma from source rows (API §2.3) in one statement; the username."""
+    """Recompute karma from source rows (API §2.3); the username.
+
+    The user's row is locked first, in a statement of its own: under READ COMMITTED the sum is then
+    read by a later statement, whose snapshot includes any karma move (a vote's delta on another
+    project) this one waited for; summing inside the locking UPDATE would read the older snapshot
+    and lose that move.
+    """
+    await session.execute(select(User.id).where(User.id == user_id).with_for_update())
     projects = (
         select(func.coalesce(func.sum(Project.proof_score), 0.0))
         .where(Project.user_id == user_id, Project.is_deleted.is_(False))
