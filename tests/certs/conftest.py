@@ -14,27 +14,28 @@ from oxship.app import create_app
 from oxship.kit.envelope import ErrorOut
 from oxship.models import Project, User
 from oxship.runtime import Runtime
-from tests.certs.node import CONTRACT, FakeNode, NodeServer
+from tests.certs.node import CONTRACT, FakeNode
 from tests.conftest import make_settings
+from tests.support.servers import ThreadedServer
 
 RPC_KEY_PATH = "/v3/secret-provider-key-0123"
 """Hosted nodes carry an API key in the URL: it must never show in an answer."""
 
 
 @pytest.fixture(scope="session")
-def node_server() -> Iterator[NodeServer]:
-    """One node for the run, on a free port."""
-    server = NodeServer(FakeNode())
-    server.start()
-    yield server
-    server.stop()
+def served_node() -> Iterator[FakeNode]:
+    """One node for the run, served on a free port."""
+    node = FakeNode()
+    with ThreadedServer(node.app(), "fake-evm-node") as server:
+        node.base_url = server.base_url
+        yield node
 
 
 @pytest.fixture
-def node(node_server: NodeServer) -> FakeNode:
+def node(served_node: FakeNode) -> FakeNode:
     """The node, reset for this test."""
-    node_server.node.reset()
-    return node_server.node
+    served_node.reset()
+    return served_node
 
 
 @pytest.fixture

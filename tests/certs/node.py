@@ -14,13 +14,9 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
@@ -157,43 +153,3 @@ def _error(request_id: Any, code: int, message: str) -> Response:
     return JSONResponse(
         {"jsonrpc": "2.0", "id": request_id, "error": {"code": code, "message": message}}
     )
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class NodeServer:
-    """Serves a FakeNode with uvicorn in a background thread (its own event loop)."""
-
-    def __init__(self, node: FakeNode) -> None:
-        self.node = node
-        self.port = free_port()
-        node.base_url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            node.app(),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="fake-evm-node", daemon=True)
-
-    def start(self) -> None:
-        """Start serving; wait until the socket listens."""
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the local JSON-RPC node did not start"
-            assert self.thread.is_alive(), "the local JSON-RPC node crashed"
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        """Stop serving and wait for the thread."""
-        self.server.should_exit = True
-        self.thread.join(timeout=5)

@@ -9,7 +9,8 @@ import pytest
 from oxship.certs import service
 from oxship.certs.rpc import RpcClient, RpcError
 from oxship.certs.service import ChainConfig
-from tests.certs.node import CONTRACT, FakeNode, free_port
+from tests.certs.node import CONTRACT, FakeNode
+from tests.support.servers import free_port
 
 HOLDER = "0x" + "12" * 20  # digits only: its EIP-55 form is itself
 TOKEN = 2**200 + 7  # far past 2**53: only a decimal string keeps it exact in JavaScript

@@ -20,8 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.kit.helpers import NEEDS_REDIS, free_port
+from tests.kit.helpers import NEEDS_REDIS
 from tests.support.databases import TEST_DATABASE_URL
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTUP_TIMEOUT = 30.0

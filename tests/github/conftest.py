@@ -19,7 +19,8 @@ from oxship.kit.clock import utcnow
 from oxship.models import Base, OneTimeToken, User
 from oxship.runtime import Runtime
 from tests.conftest import make_settings
-from tests.github.provider import CLIENT_ID, CLIENT_SECRET, FakeGitHub, ProviderServer
+from tests.github.provider import CLIENT_ID, CLIENT_SECRET, FakeGitHub
+from tests.support.servers import ThreadedServer
 
 REDIRECT_URL = "https://app.oxship.test/github/callback"
 CONNECT = "/api/auth/github/connect"
@@ -28,19 +29,19 @@ DISCONNECT = "/api/auth/github/disconnect"
 
 
 @pytest.fixture(scope="session")
-def github_server() -> Iterator[ProviderServer]:
-    """One provider for the run, on a free port."""
-    server = ProviderServer(FakeGitHub())
-    server.start()
-    yield server
-    server.stop()
+def served_github() -> Iterator[FakeGitHub]:
+    """One provider for the run, served on a free port."""
+    github = FakeGitHub()
+    with ThreadedServer(github.app(), "fake-github") as server:
+        github.base_url = server.base_url
+        yield github
 
 
 @pytest.fixture
-def github(github_server: ProviderServer) -> FakeGitHub:
+def github(served_github: FakeGitHub) -> FakeGitHub:
     """The provider, reset for this test."""
-    github_server.github.reset()
-    return github_server.github
+    served_github.reset()
+    return served_github
 
 
 @pytest.fixture(scope="module")

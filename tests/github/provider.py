@@ -13,14 +13,10 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import socket
-import threading
-import time
 from dataclasses import dataclass, field
 from typing import Literal
 from urllib.parse import parse_qs, urlencode
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
@@ -133,43 +129,3 @@ class FakeGitHub:
         if self.mode == "user_no_login":
             return JSONResponse({"id": 1})
         return JSONResponse({"login": login, "id": abs(hash(login)) % 10**8})
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ProviderServer:
-    """Serves a FakeGitHub with uvicorn in a background thread (its own event loop)."""
-
-    def __init__(self, github: FakeGitHub) -> None:
-        self.github = github
-        self.port = free_port()
-        github.base_url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(
-            github.app(),
-            host="127.0.0.1",
-            port=self.port,
-            log_level="warning",
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="fake-github", daemon=True)
-
-    def start(self) -> None:
-        """Start serving; wait until the socket listens."""
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            assert time.monotonic() < deadline, "the local OAuth provider did not start"
-            assert self.thread.is_alive(), "the local OAuth provider crashed"
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        """Stop serving and wait for the thread."""
-        self.server.should_exit = True
-        self.thread.join(timeout=5)

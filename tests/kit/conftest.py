@@ -21,9 +21,10 @@ from oxship.kit.cache import ResponseCache
 from oxship.kit.envelope import ErrorOut
 from oxship.runtime import Runtime, create_redis
 from tests.conftest import make_settings
-from tests.kit.helpers import free_port, unique_prefix
+from tests.kit.helpers import unique_prefix
 from tests.support.databases import TEST_REDIS_URL
 from tests.support.schema_check import check_response
+from tests.support.servers import free_port
 
 CacheMaker = Callable[..., Awaitable[ResponseCache]]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import time
 import uuid
 from collections.abc import Callable
@@ -12,19 +11,12 @@ import pytest
 
 from oxship.kit.metrics import REGISTRY
 from tests.support.databases import TEST_REDIS_URL
+from tests.support.servers import free_port
 
 NEEDS_REDIS = pytest.mark.skipif(
     TEST_REDIS_URL is None,
     reason="needs Redis: set OXSHIP_TEST_REDIS_URL (CI's PostgreSQL+Redis run sets it)",
 )
-
-
-def free_port() -> int:
-    """A TCP port nothing listens on (right now)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def closed_redis_url() -> str:

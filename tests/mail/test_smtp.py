@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from email import message_from_bytes
 from typing import Any
@@ -15,6 +14,7 @@ from sqlalchemy import select
 from oxship.kit.outbox import drain_background
 from oxship.models import MailMessage
 from oxship.runtime import Runtime
+from tests.support.servers import free_port
 
 
 class Inbox:
@@ -28,14 +28,8 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-SMTP_PORT = _free_port()
-CLOSED_PORT = _free_port()
+SMTP_PORT = free_port()
+CLOSED_PORT = free_port()
 
 
 @pytest.fixture

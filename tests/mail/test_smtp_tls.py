@@ -5,7 +5,6 @@ outbox with the error)."""
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from sqlalchemy import select
 from oxship.kit.outbox import drain_background
 from oxship.models import MailMessage
 from oxship.runtime import Runtime
+from tests.support.servers import free_port
 
 
 class Inbox:
@@ -36,13 +36,7 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-PORT = _free_port()
+PORT = free_port()
 STARTTLS = {"smtp_url": f"smtp://127.0.0.1:{PORT}", "smtp_starttls": True}
 PLAIN = {"smtp_url": f"smtp://127.0.0.1:{PORT}", "smtp_starttls": False}
 IMPLICIT = {"smtp_url": f"smtps://127.0.0.1:{PORT}"}

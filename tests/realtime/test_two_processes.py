@@ -20,8 +20,8 @@ from oxship.realtime import publisher
 from oxship.realtime.server import RealtimeServer
 from oxship.runtime import Runtime
 from tests.factories.users import DEFAULT_PASSWORD
-from tests.realtime.conftest import free_port
 from tests.support.databases import TEST_REDIS_URL
+from tests.support.servers import free_port
 
 pytestmark = [
     pytest.mark.committed,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -11,29 +10,16 @@ from oxship.certs import service as certs
 from oxship.errors import Unavailable
 from oxship.models import User
 from oxship.runtime import Runtime
-from tests.certs.node import CONTRACT, FakeNode, NodeServer
+from tests.certs.conftest import node, served_node
+from tests.certs.node import CONTRACT, FakeNode
 from tests.factories.users import Actor, UserFactory
 from tests.web3.conftest import WalletRows
 from tests.web3.wallets import new_wallet, signed_body
 
+__all__ = ["node", "served_node"]  # tests/certs' local node fixtures, found by pytest here
+
 NONCE = "/api/blockchain/nonce"
 VERIFY = "/api/blockchain/verify-wallet"
-
-
-@pytest.fixture(scope="module")
-def node_server() -> Iterator[NodeServer]:
-    """A local JSON-RPC node holding the 0xCert contract."""
-    server = NodeServer(FakeNode())
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def node(node_server: NodeServer) -> FakeNode:
-    """The node, reset for this test."""
-    node_server.node.reset()
-    return node_server.node
 
 
 @pytest.fixture
