@@ -99,7 +99,7 @@ def add_one_time_token(
     token_hash: str,
     expires_at: datetime,
 ) -> None:
-    """Record a mailed single-use token."""
+    """Record a single-use token (only its hash)."""
     session.add(
         OneTimeToken(
             user_id=user_id,
@@ -112,9 +112,9 @@ def add_one_time_token(
 
 
 async def consume_one_time_token(
-    session: AsyncSession, *, purpose: str, token_hash: str
+    session: AsyncSession, *, purpose: str, token_hash: str, user_id: uuid.UUID | None = None
 ) -> uuid.UUID | None:
-    """Mark an unused, unexpired token used (atomically); the user id, or None."""
+    """Mark an unused, unexpired token used (atomically; only `user_id`'s if given); its user id."""
     now = utcnow()
     stmt = (
         update(OneTimeToken)
@@ -127,4 +127,6 @@ async def consume_one_time_token(
         .values(used_at=now)
         .returning(OneTimeToken.user_id)
     )
+    if user_id is not None:
+        stmt = stmt.where(OneTimeToken.user_id == user_id)
     return (await session.execute(stmt)).scalar_one_or_none()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -165,16 +165,31 @@ async def resolve_caller(session: AsyncSession, runtime: Runtime, *, token: str)
     return Caller(user=user, session_id=login.id)
 
 
+def store_one_time_token(
+    session: AsyncSession, *, user_id: uuid.UUID, purpose: str, secret: str, expires_at: datetime
+) -> None:
+    """Record a single-use secret of `user_id` (only its SHA-256), valid until `expires_at`."""
+    repository.add_one_time_token(
+        session, user_id=user_id, purpose=purpose, token_hash=digest(secret), expires_at=expires_at
+    )
+
+
+async def spend_one_time_token(
+    session: AsyncSession, *, purpose: str, secret: str, user_id: uuid.UUID | None = None
+) -> uuid.UUID | None:
+    """Mark an unused, unexpired secret used (only `user_id`'s if given); its user id, or None."""
+    return await repository.consume_one_time_token(
+        session, purpose=purpose, token_hash=digest(secret), user_id=user_id
+    )
+
+
 async def _issue_mailed_token(
     session: AsyncSession, *, user: User, purpose: TokenPurpose, ttl: int
 ) -> str:
     secret = new_secret()
-    repository.add_one_time_token(
-        session,
-        user_id=user.id,
-        purpose=purpose.value,
-        token_hash=digest(secret),
-        expires_at=utcnow() + timedelta(seconds=ttl),
+    expires_at = utcnow() + timedelta(seconds=ttl)
+    store_one_time_token(
+        session, user_id=user.id, purpose=purpose.value, secret=secret, expires_at=expires_at
     )
     return secret
 
@@ -204,8 +219,8 @@ async def request_email_verification(
 
 async def verify_email(session: AsyncSession, *, token: str) -> User:
     """Consume a verification token and mark the owner's email verified."""
-    user_id = await repository.consume_one_time_token(
-        session, purpose=TokenPurpose.EMAIL_VERIFY.value, token_hash=digest(token)
+    user_id = await spend_one_time_token(
+        session, purpose=TokenPurpose.EMAIL_VERIFY.value, secret=token
     )
     user = await users.get(session, user_id) if user_id else None
     if user is None or user.deleted_at is not None:
@@ -247,8 +262,8 @@ async def reset_password(
 ) -> None:
     """Consume a reset token, set the new password and end every login session."""
     await runtime.limiter.hit(runtime.settings.rate_limit_password_ip, "password-ip", client_ip)
-    user_id = await repository.consume_one_time_token(
-        session, purpose=TokenPurpose.PASSWORD_RESET.value, token_hash=digest(token)
+    user_id = await spend_one_time_token(
+        session, purpose=TokenPurpose.PASSWORD_RESET.value, secret=token
     )
     user = await users.get(session, user_id) if user_id else None
     if user is None or not user.is_active or user.deleted_at is not None:

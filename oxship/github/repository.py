@@ -1,50 +1,14 @@
-"""SQL of GitHub linking: OAuth states (one-time token rows) and the login's single owner."""
+"""SQL of GitHub linking: the login's single owner."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oxship.kit.clock import utcnow
 from oxship.kit.sql import dialect_name
-from oxship.models import OneTimeToken, User
-
-STATE_PURPOSE = "github_state"
-
-
-def add_state(
-    session: AsyncSession, *, user_id: uuid.UUID, state_hash: str, expires_at: datetime
-) -> None:
-    """Record an OAuth state (its SHA-256 only) started by `user_id`."""
-    session.add(
-        OneTimeToken(
-            user_id=user_id,
-            purpose=STATE_PURPOSE,
-            token_hash=state_hash,
-            created_at=utcnow(),
-            expires_at=expires_at,
-        )
-    )
-
-
-async def consume_state(session: AsyncSession, *, state_hash: str) -> uuid.UUID | None:
-    """Mark an unused, unexpired state used (one conditional UPDATE); the user who started it."""
-    now = utcnow()
-    stmt = (
-        update(OneTimeToken)
-        .where(
-            OneTimeToken.token_hash == state_hash,
-            OneTimeToken.purpose == STATE_PURPOSE,
-            OneTimeToken.used_at.is_(None),
-            OneTimeToken.expires_at > now,
-        )
-        .values(used_at=now)
-        .returning(OneTimeToken.user_id)
-    )
-    return (await session.execute(stmt)).scalar_one_or_none()
+from oxship.models import User
 
 
 async def lock_login(session: AsyncSession, login: str) -> None:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oxship.auth.tokens import digest
+from oxship.auth import service as auth
 from oxship.db import transaction
 from oxship.errors import BadRequest, Conflict, Forbidden, Unauthorized
 from oxship.github import repository
@@ -28,6 +28,7 @@ from oxship.users import service as users
 if TYPE_CHECKING:
     from oxship.runtime import Runtime
 
+STATE_PURPOSE = "github_state"  # of the one-time token rows holding OAuth states
 CONNECT_LIMIT = "30/hour"
 BAD_STATE = "Invalid, expired or already used GitHub state; start linking again"
 OTHER_USER_STATE = "This GitHub authorization was started by another account"
@@ -39,10 +40,11 @@ async def start(session: AsyncSession, runtime: Runtime, *, user: User) -> str:
     app = GitHubApp.from_settings(runtime.settings)
     await runtime.limiter.hit(CONNECT_LIMIT, "github-connect", str(user.id))
     state = secrets.token_urlsafe(32)
-    repository.add_state(
+    auth.store_one_time_token(
         session,
         user_id=user.id,
-        state_hash=digest(state),
+        purpose=STATE_PURPOSE,
+        secret=state,
         expires_at=utcnow() + timedelta(seconds=runtime.settings.github_state_ttl),
     )
     return app.authorize_url_for(state)
@@ -56,7 +58,7 @@ async def complete(runtime: Runtime, *, user_id: uuid.UUID, code: str, state: st
     """
     app = GitHubApp.from_settings(runtime.settings)
     async with transaction(runtime) as session:
-        owner_id = await repository.consume_state(session, state_hash=digest(state))
+        owner_id = await auth.spend_one_time_token(session, purpose=STATE_PURPOSE, secret=state)
     if owner_id is None:
         raise BadRequest(BAD_STATE)
     if owner_id != user_id:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -12,6 +11,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oxship.auth import service as auth
 from oxship.certs import service as certs
 from oxship.config import Settings
 from oxship.errors import BadRequest, Conflict, Unavailable, ValidationFailed
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STATEMENT = "Link this wallet to your oxship account."
+NONCE_PURPOSE = "siwe_nonce"  # of the one-time token rows holding sign-in nonces
 CLOCK_SKEW = timedelta(seconds=60)
 """How far ahead of the server's clock a client's `Issued At` / `Not Before` may be."""
 NONCE_LIMIT = "60/hour"
@@ -44,10 +45,6 @@ def siwe_domain(settings: Settings) -> str:
 def siwe_uri(settings: Settings) -> str:
     """The URI every message must name: SIWE_URI, else PUBLIC_URL."""
     return settings.siwe_uri or settings.public_url
-
-
-def _digest(nonce: str) -> str:
-    return hashlib.sha256(nonce.encode()).hexdigest()
 
 
 async def issue_nonce(
@@ -67,8 +64,8 @@ async def issue_nonce(
     now = utcnow().replace(microsecond=0)
     expires = now + timedelta(seconds=settings.siwe_nonce_ttl)
     nonce = new_nonce()
-    repository.add_nonce(
-        session, user_id=user.id, nonce_hash=_digest(nonce), created_at=now, expires_at=expires
+    auth.store_one_time_token(
+        session, user_id=user.id, purpose=NONCE_PURPOSE, secret=nonce, expires_at=expires
     )
     fields = SiweMessage(
         domain=siwe_domain(settings),
@@ -151,10 +148,10 @@ async def verify_wallet(
     # In a thread: the first call imports eth-account (over a second), which must not stall the loop.
     if await asyncio.to_thread(_recover, text, signature) != message.address:
         raise BadRequest("The signature was not made by the message's address")
-    consumed = await repository.consume_nonce(
-        session, user_id=user.id, nonce_hash=_digest(message.nonce), now=utcnow()
+    consumed = await auth.spend_one_time_token(
+        session, purpose=NONCE_PURPOSE, secret=message.nonce, user_id=user.id
     )
-    if not consumed:
+    if consumed is None:
         raise BadRequest("The nonce is unknown, already used, expired or issued to someone else")
     await _bind(session, user, message.address)
     cert, cert_error = await _look_up_cert(session, runtime, user)

@@ -13,7 +13,7 @@ from oxship.app import create_app
 from oxship.kit.clock import utcnow
 from oxship.models import OneTimeToken, User
 from oxship.runtime import Runtime
-from oxship.web3.repository import NONCE_PURPOSE
+from oxship.web3.service import NONCE_PURPOSE
 from tests.conftest import make_settings
 
 

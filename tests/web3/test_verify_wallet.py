@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from oxship.kit.clock import utcnow
+from oxship.kit.clock import as_utc, utcnow
 from tests.factories.users import Actor, UserFactory
 from tests.web3.conftest import WalletRows
 from tests.web3.wallets import (
@@ -79,7 +79,7 @@ async def test_nonce_message_follows_the_settings_and_stores_only_a_hash(
     assert row.purpose == "siwe_nonce"
     assert row.token_hash == hashlib.sha256(data["nonce"].encode()).hexdigest()
     assert data["nonce"] not in row.token_hash
-    assert (row.expires_at - row.created_at) == timedelta(seconds=600)
+    assert as_utc(row.expires_at) == datetime.fromisoformat(data["expiration_time"])
 
 
 async def test_client_built_message_without_address_binds(
