@@ -40,6 +40,7 @@ from oxship.investors.endpoints import admin_router as investors_admin_router
 from oxship.investors.endpoints import directory_router as investors_directory_router
 from oxship.investors.endpoints import matches_router as investors_matches_router
 from oxship.investors.endpoints import router as investor_requests_router
+from oxship.kit import memory
 from oxship.kit.cache.edge import EdgeCacheMiddleware
 from oxship.kit.envelope import JSONBody
 from oxship.kit.logs import configure_logging
@@ -138,6 +139,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             if settings.jobs_in_web
             else None
         )
+        if settings.memory_mmap_threshold:
+            memory.use_mmap_from(settings.memory_mmap_threshold)
+        trimming = (
+            asyncio.create_task(memory.trim_forever(settings.memory_trim_interval, stop))
+            if settings.memory_trim_interval > 0
+            else None
+        )
         warming = warmer_jobs.start(app, rt)
         app.state.warmer = warming.warmer if warming is not None else None
         try:
@@ -147,6 +155,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
             await warmer_jobs.stop(warming)
             if jobs is not None:
                 await jobs
+            if trimming is not None:
+                await trimming
             await realtime.close()
             if owned:
                 await rt.close()

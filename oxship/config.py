@@ -40,12 +40,26 @@ class Settings(BaseSettings):
     cache_enabled: bool = Field(True, description="response cache on/off")
     cache_prefix: str = Field("oxship", description="prefix of every Redis key")
     cache_local_max_entries: int = Field(4_096, ge=0, description="per-process LRU size")
+    cache_local_max_bytes: int = Field(
+        32 << 20, ge=0, description="bytes of bodies the per-process LRU holds at most"
+    )
     cache_local_ttl: float = Field(30.0, ge=0, description="max seconds in the per-process tier")
     cache_list_bump_window: float = Field(
         1.0, ge=0, le=60, description="seconds over which vote bumps of project lists are merged"
     )
     cache_warmer_enabled: bool = Field(True, description="warm the hot pages in web processes")
     cache_warmer_interval: int = Field(300, ge=5, description="seconds between warm passes")
+    memory_trim_interval: float = Field(
+        60.0,
+        ge=0,
+        description="seconds between returning freed heap pages to the OS (glibc); 0 = never",
+    )
+    memory_mmap_threshold: int = Field(
+        65_536,
+        ge=0,
+        le=32 << 20,
+        description="blocks this big or bigger get their own mappings (glibc); 0 = glibc's own",
+    )
     gc_thresholds: str = Field(
         "100000,50,1000",
         description="CPython gc thresholds (gen0,gen1,gen2) set at startup; empty keeps Python's",

@@ -36,8 +36,8 @@ class Runtime:
 
     settings: Settings
     engine: AsyncEngine
-    sessionmaker: async_sessionmaker[AsyncSession]
-    write_sessionmaker: async_sessionmaker[AsyncSession]
+    sessionmaker: async_sessionmaker[AsyncSession]  # reads: autocommit on PostgreSQL, never write
+    write_sessionmaker: async_sessionmaker[AsyncSession]  # one transaction per session
     cache: ResponseCache
     limiter: RateLimiter
     mailer: Mailer
@@ -67,6 +67,7 @@ class Runtime:
             redis=redis,
             prefix=settings.cache_prefix,
             local_max_entries=settings.cache_local_max_entries,
+            local_max_bytes=settings.cache_local_max_bytes,
             local_ttl=settings.cache_local_ttl,
             enabled=settings.cache_enabled,
             list_bump_window=settings.cache_list_bump_window,
@@ -83,7 +84,7 @@ class Runtime:
             write_sessionmaker=write_sessionmaker,
             cache=cache,
             limiter=limiter,
-            mailer=Mailer(settings, sessionmaker),
+            mailer=Mailer(settings, write_sessionmaker),
             tokens=TokenCodec(settings),
             passwords=Passwords(settings),
             redis=redis,

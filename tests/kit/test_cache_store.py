@@ -14,7 +14,7 @@ import pytest
 
 from oxship.kit.cache import ResponseCache
 from oxship.kit.cache import local as local_module
-from oxship.kit.cache.local import LocalTier
+from oxship.kit.cache.local import Cached, LocalTier
 from tests.kit.conftest import CacheMaker
 from tests.kit.helpers import Source, cache_count, unique_ns, wait_until
 
@@ -40,62 +40,104 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
 # ---- the local tier ---------------------------------------------------------------------------
 
 
+def body_of(tier: LocalTier, key: str) -> bytes | None:
+    """The body the tier holds under `key`, if fresh."""
+    cached = tier.get(key)
+    return None if cached is None else cached.body
+
+
 def test_local_tier_misses_then_hits() -> None:
     tier = LocalTier(max_entries=4, max_ttl=60)
-    assert tier.get("k") is None
-    tier.set("k", b"body", ttl=10)
-    assert tier.get("k") == b"body"
-    assert tier.get("other") is None
-    tier.set("k", b"replaced", ttl=10)
-    assert tier.get("k") == b"replaced"
+    assert body_of(tier, "k") is None
+    tier.set("k", Cached.of(b"body"), ttl=10)
+    assert body_of(tier, "k") == b"body"
+    assert body_of(tier, "other") is None
+    tier.set("k", Cached.of(b"replaced"), ttl=10)
+    assert body_of(tier, "k") == b"replaced"
     assert len(tier) == 1
 
 
 def test_local_tier_entry_expires_after_its_ttl(clock: FakeClock) -> None:
     tier = LocalTier(max_entries=4, max_ttl=60)
-    tier.set("k", b"body", ttl=10)
+    tier.set("k", Cached.of(b"body"), ttl=10)
     clock.now += 9.9
-    assert tier.get("k") == b"body"
+    assert body_of(tier, "k") == b"body"
     clock.now += 0.1
-    assert tier.get("k") is None
+    assert body_of(tier, "k") is None
     assert len(tier) == 0, "an expired entry is dropped when found"
 
 
 def test_local_tier_caps_ttl_at_its_max(clock: FakeClock) -> None:
     tier = LocalTier(max_entries=4, max_ttl=5)
-    tier.set("k", b"body", ttl=3_600)
+    tier.set("k", Cached.of(b"body"), ttl=3_600)
     clock.now += 4.9
-    assert tier.get("k") == b"body"
+    assert body_of(tier, "k") == b"body"
     clock.now += 0.1
-    assert tier.get("k") is None
+    assert body_of(tier, "k") is None
 
 
 def test_local_tier_evicts_the_least_recently_used() -> None:
     tier = LocalTier(max_entries=2, max_ttl=60)
-    tier.set("a", b"A", ttl=10)
-    tier.set("b", b"B", ttl=10)
-    assert tier.get("a") == b"A"  # a is now the most recently used
-    tier.set("c", b"C", ttl=10)
+    tier.set("a", Cached.of(b"A"), ttl=10)
+    tier.set("b", Cached.of(b"B"), ttl=10)
+    assert body_of(tier, "a") == b"A"  # a is now the most recently used
+    tier.set("c", Cached.of(b"C"), ttl=10)
     assert len(tier) == 2
-    assert tier.get("b") is None
-    assert tier.get("a") == b"A"
-    assert tier.get("c") == b"C"
+    assert body_of(tier, "b") is None
+    assert body_of(tier, "a") == b"A"
+    assert body_of(tier, "c") == b"C"
 
 
 def test_local_tier_of_size_zero_stores_nothing() -> None:
     tier = LocalTier(max_entries=0, max_ttl=60)
-    tier.set("k", b"body", ttl=10)
-    assert tier.get("k") is None
+    tier.set("k", Cached.of(b"body"), ttl=10)
+    assert body_of(tier, "k") is None
     assert len(tier) == 0
+
+
+def test_local_tier_evicts_the_least_recent_to_stay_within_its_bytes() -> None:
+    entry = 1_000 + 1 + local_module.ENTRY_OVERHEAD  # a 1,000-byte body under a one-letter key
+    tier = LocalTier(max_entries=100, max_ttl=60, max_bytes=3 * entry)
+    for key in "abc":
+        tier.set(key, Cached.of(b"x" * 1_000), ttl=10)
+    assert tier.size == 3 * entry
+    assert body_of(tier, "a") is not None  # b is now the least recent
+    tier.set("d", Cached.of(b"x" * 1_000), ttl=10)
+    assert len(tier) == 3
+    assert tier.size == 3 * entry
+    assert body_of(tier, "b") is None
+    assert all(body_of(tier, key) is not None for key in "acd")
+    tier.set("a", Cached.of(b"x" * 2_000), ttl=10)  # replacing an entry counts only its new body
+    assert tier.size <= 3 * entry
+    assert body_of(tier, "a") == b"x" * 2_000
+    assert body_of(tier, "c") is None, "the least recent made room for the bigger body"
+
+
+def test_local_tier_skips_a_body_larger_than_its_budget() -> None:
+    tier = LocalTier(max_entries=100, max_ttl=60, max_bytes=10_000)
+    tier.set("small", Cached.of(b"s"), ttl=10)
+    tier.set("huge", Cached.of(b"x" * 10_000), ttl=10)
+    assert body_of(tier, "huge") is None
+    assert body_of(tier, "small") == b"s", "a body that can never fit evicts nothing"
+
+
+def test_local_tier_size_returns_to_zero() -> None:
+    tier = LocalTier(max_entries=100, max_ttl=60, max_bytes=1 << 20)
+    tier.set("a", Cached.of(b"A" * 50), ttl=10)
+    tier.set("b", Cached.of(b"B" * 70), ttl=-1)  # already expired: dropped when found
+    assert body_of(tier, "b") is None
+    assert tier.size == 50 + 1 + local_module.ENTRY_OVERHEAD
+    tier.clear()
+    assert tier.size == 0
 
 
 def test_local_tier_clear_drops_everything() -> None:
     tier = LocalTier(max_entries=4, max_ttl=60)
-    tier.set("a", b"A", ttl=10)
-    tier.set("b", b"B", ttl=10)
+    tier.set("a", Cached.of(b"A"), ttl=10)
+    tier.set("b", Cached.of(b"B"), ttl=10)
     tier.clear()
     assert len(tier) == 0
-    assert tier.get("a") is None
+    assert body_of(tier, "a") is None
 
 
 # ---- hits, misses and versions ----------------------------------------------------------------
@@ -168,6 +210,38 @@ async def test_bumping_a_namespace_twice_in_one_call_counts_once(cache: Response
     assert await cache.versions([ns]) == [before + 1]
     await cache.bump([])
     assert await cache.versions([ns]) == [before + 1]
+
+
+@pytest.mark.parametrize("redis_url", ["embedded", "default"])
+async def test_known_versions_are_bounded_and_forgetting_revives_no_old_entry(
+    make_cache: CacheMaker, redis_url: str
+) -> None:
+    kwargs = {"redis_url": None} if redis_url == "embedded" else {}
+    cache = await make_cache(max_versions=4, **kwargs)
+    ns, source = unique_ns(), Source(b"a")
+    assert await cache.get_or_load([ns], "/x?", 60, source.load) == b"a"
+    source.value = b"b"
+    await cache.bump([ns])
+    assert await cache.get_or_load([ns], "/x?", 60, source.load) == b"b"
+    await cache.bump([unique_ns() for _ in range(6)])  # more than it keeps: ns is forgotten
+    assert len(cache._versions) <= 4
+    source.value = b"c"
+    # "a" is still in the local tier under ns's first version: it must never be current again.
+    assert await cache.get_or_load([ns], "/x?", 60, source.load) in (b"b", b"c")
+    source.value = b"d"
+    await cache.bump([ns])
+    assert await cache.get_or_load([ns], "/x?", 60, source.load) == b"d"
+
+
+async def test_bump_soon_forgets_timestamps_older_than_its_window(make_cache: CacheMaker) -> None:
+    cache = await make_cache(list_bump_window=0.05)
+    names = [unique_ns("list") for _ in range(5_000)]
+    await cache.bump_soon(names)
+    await asyncio.sleep(0.06)
+    [before] = await cache.versions([names[0]])
+    await cache.bump_soon([names[0]])
+    assert len(cache._soon_last) == 1, "the other 4,999 timestamps were a window old"
+    assert await cache.versions([names[0]]) == [before + 1], "a forgotten namespace bumps at once"
 
 
 async def test_a_disabled_cache_always_loads(make_cache: CacheMaker) -> None:

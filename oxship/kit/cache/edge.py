@@ -11,7 +11,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from oxship.kit.cache.http import etag_of, matches_etag
+from oxship.kit.cache.http import matches_etag
+from oxship.kit.cache.local import Cached
 from oxship.kit.cache.store import ResponseCache
 
 _SKIP = (b"authorization", b"origin", b"cookie")
@@ -49,15 +50,15 @@ class EdgeCacheMiddleware:
             if cache is not None and not any(name in headers for name in _SKIP):
                 found = cache.peek_edge(identity_of(scope))
                 if found is not None:
-                    await self._answer(scope, send, headers, *found)
+                    await self._answer(scope, send, headers, found)
                     return
         await self.app(scope, receive, send)
 
     async def _answer(
-        self, scope: Scope, send: Send, headers: dict[Any, Any], body: bytes, route: str
+        self, scope: Scope, send: Send, headers: dict[Any, Any], found: tuple[Cached, str]
     ) -> None:
+        (body, etag), route = found
         scope["route"] = SimpleNamespace(path=route)  # metrics label, as if routed
-        etag = etag_of(body)
         out = [*_HEADERS, (b"etag", etag.encode())]
         if_none_match = headers.get(b"if-none-match")
         if matches_etag(if_none_match.decode("latin-1") if if_none_match else None, etag):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -11,6 +10,7 @@ import orjson
 from fastapi import Depends, Request
 from starlette.responses import Response
 
+from oxship.kit.cache.local import etag_of
 from oxship.kit.cache.store import ResponseCache
 from oxship.kit.envelope import JSONBody, dumps
 
@@ -28,11 +28,6 @@ def caller_overlay(
         await apply(session, viewer, envelope)
 
     return run
-
-
-def etag_of(body: bytes) -> str:
-    """A strong ETag for a response body."""
-    return '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
 
 
 def request_identity(request: Request) -> str:
@@ -77,7 +72,7 @@ async def cached_json(
         return dumps(await load())
 
     identity = request_identity(request)
-    body = await cache.get_or_load(namespaces, identity, ttl, loader)
+    body, etag = await cache.fetch(namespaces, identity, ttl, loader)
     route = getattr(request.scope.get("route"), "path", None)
     if route is not None and overlay is None and "authorization" not in request.headers:
         # Served to an anonymous caller, so every check before the cache passed for anyone
@@ -88,7 +83,7 @@ async def cached_json(
         envelope = orjson.loads(body)
         await overlay(envelope)
         body = dumps(envelope)
-    etag = etag_of(body)
+        etag = etag_of(body)
     headers = {
         "ETag": etag,
         "Cache-Control": ("private" if private else "public") + ", max-age=0, must-revalidate",

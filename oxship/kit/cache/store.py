@@ -27,7 +27,7 @@ from prometheus_client import Counter
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from oxship.kit.cache.local import LocalTier
+from oxship.kit.cache.local import Cached, LocalTier
 from oxship.kit.metrics import CACHE_ERRORS, CACHE_REQUESTS, REGISTRY
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,7 @@ _WARMING: ContextVar[set[str] | None] = ContextVar("oxship_cache_warming", defau
 
 _VERSION_TTL = 7 * 86_400  # far beyond any entry TTL: an expired version key hides nothing stale
 _REDIS_RETRY_AFTER = 1.0  # seconds a failed Redis is left alone before the next try
+_SOON_KEEP = 4_096  # bump_soon's timestamps kept before the old ones are pruned
 _LOCK_TTL_MS = 5_000
 _LOCK_WAIT_STEPS = 20
 _LOCK_WAIT_STEP = 0.025
@@ -97,20 +98,26 @@ class ResponseCache:
         redis: Redis | None,
         prefix: str = "oxship",
         local_max_entries: int = 4096,
+        local_max_bytes: int = 32 << 20,
         local_ttl: float = 30.0,
         enabled: bool = True,
         list_bump_window: float = 0.0,
+        max_versions: int = 100_000,
     ) -> None:
         self.redis = redis
         self.list_bump_window = list_bump_window
         self.prefix = prefix
         self.enabled = enabled
-        self.local = LocalTier(local_max_entries, local_ttl)
+        self.local = LocalTier(local_max_entries, local_ttl, local_max_bytes)
         self.channel = f"{prefix}:bumps"
         self.origin = f"{os.getpid()}-{id(self):x}"
+        # The versions this process knows, at most `max_versions`: when full they are forgotten at
+        # once (Redis has them) and unknown namespaces start above every version used so far.
         self._versions: dict[str, int] = {}
+        self._max_versions = max(max_versions, 1)
+        self._version_floor = 0
         self._pending_bumps: set[str] = set()
-        self._inflight: dict[str, asyncio.Future[bytes]] = {}
+        self._inflight: dict[str, asyncio.Future[Cached]] = {}
         self._redis_down_until = 0.0
         self._subscribed = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
@@ -186,7 +193,18 @@ class ResponseCache:
 
     def _learn(self, namespace: str, version: int) -> None:
         if version > self._versions.get(namespace, -1):
-            self._versions[namespace] = version
+            self._set_version(namespace, version)
+
+    def _set_version(self, namespace: str, version: int) -> None:
+        if len(self._versions) >= self._max_versions and namespace not in self._versions:
+            # Without Redis these versions are the only record: continue above all of them, so no
+            # key used before (nor one an in-flight load is about to store) is ever current again.
+            self._version_floor = max(self._versions.values(), default=0) + 1
+            self._versions.clear()
+        self._versions[namespace] = version
+
+    def _version_of(self, namespace: str) -> int:
+        return self._versions.get(namespace, self._version_floor)
 
     @property
     def _trust_local(self) -> bool:
@@ -205,7 +223,7 @@ class ResponseCache:
             else:
                 for ns, value in zip(missing, raw, strict=True):
                     self._learn(ns, int(value or 0))
-        return [self._versions.get(ns, 0) for ns in namespaces]
+        return [self._version_of(ns) for ns in namespaces]
 
     async def bump_soon(self, namespaces: Iterable[str]) -> None:
         """Bump these namespaces at most once per `list_bump_window` seconds in this process.
@@ -220,6 +238,8 @@ class ResponseCache:
             await self.bump(names)
             return
         now = time.monotonic()
+        if len(self._soon_last) > _SOON_KEEP:  # a namespace last bumped a window ago is due anyway
+            self._soon_last = {ns: t for ns, t in self._soon_last.items() if now - t < window}
         due = [ns for ns in names if now - self._soon_last.get(ns, -window) >= window]
         for ns in due:
             self._soon_last[ns] = now
@@ -267,12 +287,12 @@ class ResponseCache:
             else:
                 for ns, version in zip(names, new_versions, strict=True):
                     # Our own INCR is authoritative, even below what we knew (a lost version key).
-                    self._versions[ns] = int(version)
+                    self._set_version(ns, int(version))
                 self._notify(names)
                 return
         # Without Redis: move on locally; with Redis configured, replay once it is back.
         for ns in names:
-            self._versions[ns] = self._versions.get(ns, 0) + 1
+            self._set_version(ns, self._version_of(ns) + 1)
         if self.redis is not None:
             self._pending_bumps.update(names)
         self._notify(names)
@@ -332,9 +352,10 @@ class ResponseCache:
         while len(self._edge) > self._edge_max:
             self._edge.popitem(last=False)
 
-    def peek_edge(self, identity: str) -> tuple[bytes, str] | None:
-        """(body, route template) of `identity` when this process's local tier holds its current
-        version, without I/O; None otherwise (unknown identity or versions, pending bumps, misses).
+    def peek_edge(self, identity: str) -> tuple[Cached, str] | None:
+        """(body and ETag, route template) of `identity` when this process's local tier holds its
+        current version, without I/O; None otherwise (unknown identity or versions, pending bumps,
+        misses).
         """
         found = self._edge.get(identity)
         if found is None or not self.enabled or not self._trust_local:
@@ -345,13 +366,13 @@ class ResponseCache:
             version = self._versions.get(ns)
             if ns in self._pending_bumps or (version is None and self.redis is not None):
                 return None  # with Redis, an unknown version must be asked for: the slow path
-            versions.append(version or 0)
+            versions.append(self._version_floor if version is None else version)
         key = self.key_for(namespaces, versions, identity)
-        body = self.local.get(key)
-        if body is None:
+        cached = self.local.get(key)
+        if cached is None:
             return None
         _count(namespaces, family(namespaces[0]), "hit_local")
-        return body, route
+        return cached, route
 
     def key_for(self, namespaces: Sequence[str], versions: Sequence[int], identity: str) -> str:
         """The storage key of one response."""
@@ -365,16 +386,22 @@ class ResponseCache:
         self, namespaces: Sequence[str], identity: str, ttl: int, loader: Loader
     ) -> bytes:
         """The cached bytes for (namespaces, identity), computing them once on a miss."""
+        return (await self.fetch(namespaces, identity, ttl, loader)).body
+
+    async def fetch(
+        self, namespaces: Sequence[str], identity: str, ttl: int, loader: Loader
+    ) -> Cached:
+        """The cached body and ETag for (namespaces, identity), computing them once on a miss."""
         label = family(namespaces[0])
         if not self.enabled or self._pending_bumps.intersection(namespaces):
             _count(namespaces, label, "bypass")
-            return await loader()
+            return Cached.of(await loader())
         versions = await self.versions(namespaces)
         key = self.key_for(namespaces, versions, identity)
         use_local = self._trust_local
-        if use_local and (body := self.local.get(key)) is not None:
+        if use_local and (cached := self.local.get(key)) is not None:
             _count(namespaces, label, "hit_local")
-            return body
+            return cached
         while (inflight := self._inflight.get(key)) is not None:
             _count(namespaces, label, "hit_local")
             try:
@@ -384,15 +411,16 @@ class ResponseCache:
                 if not inflight.cancelled() or (task is not None and task.cancelling()):
                     raise
                 # The loading request was cancelled, not this one: load in its place.
-        future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+        future: asyncio.Future[Cached] = asyncio.get_running_loop().create_future()
         self._inflight[key] = future
         try:
             body, result = await self._fill(key, ttl, loader)
+            cached = Cached.of(body)
             if use_local:
-                self.local.set(key, body, ttl)
+                self.local.set(key, cached, ttl)
             _count(namespaces, label, result)
-            future.set_result(body)
-            return body
+            future.set_result(cached)
+            return cached
         except asyncio.CancelledError:
             future.cancel()  # its waiters retry rather than inherit this cancellation
             raise
