@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from oxship.config import Settings
 from oxship.kit.outbox import OUTBOX_KEY, Outbox
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 
 
 def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
-    """The async engine for `settings` (pool size, pre-ping, statement timeout)."""
+    """The async engine for `settings` (pool size, recycling, statement timeout)."""
     url = url or settings.database_url
     if url.startswith("sqlite"):
         engine = create_async_engine(
@@ -52,7 +53,9 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
-        pool_pre_ping=True,
+        # No pre-ping: asyncpg's costs three round trips (BEGIN, ";", ROLLBACK) per checkout. After a
+        # database restart the first statement on a dead connection fails (a 503) and SQLAlchemy
+        # then discards every connection older than that failure (tests/faults).
         pool_recycle=1800,
         connect_args=connect_args,
     )
@@ -85,13 +88,44 @@ def _make_sqlite_transactional(engine: AsyncEngine) -> None:
 
 
 WRITE_OPTION = "oxship_write"
+READ_ONLY_KEY = "oxship_read_only"  # in session.info of a unit of work opened with write=False
+
+
+class ReadOnlySessionError(RuntimeError):
+    """A write through a read-only unit of work (a GET's session): use a writing one."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_read_only_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if session.info.get(READ_ONLY_KEY) and (
+        session.new or session.deleted or any(session.is_modified(o) for o in session.dirty)
+    ):
+        raise ReadOnlySessionError("a read-only unit of work tried to flush changes")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_read_only_dml(state: ORMExecuteState) -> None:
+    if state.session.info.get(READ_ONLY_KEY) and (
+        state.is_insert or state.is_update or state.is_delete
+    ):
+        raise ReadOnlySessionError("a read-only unit of work tried to execute a write")
 
 
 def create_sessionmaker(
     engine: AsyncEngine, *, write: bool = False
 ) -> async_sessionmaker[AsyncSession]:
-    """Sessions that keep loaded attributes after commit; `write` ones lock SQLite at BEGIN."""
-    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    """Sessions that keep loaded attributes after commit; `write` ones lock SQLite at BEGIN.
+
+    Reading ones on PostgreSQL run without a transaction (autocommit): under READ COMMITTED each
+    statement has its own snapshot anyway, so BEGIN and COMMIT would only add two round trips to
+    every read. The read-only guard above keeps writes out of them.
+    """
+    if write:
+        bind = engine.execution_options(**{WRITE_OPTION: True})
+    elif engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        bind = engine
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
@@ -114,6 +148,7 @@ async def _unit_of_work(runtime: Runtime, *, write: bool) -> AsyncIterator[Async
     factory = runtime.write_sessionmaker if write else runtime.sessionmaker
     async with factory() as session:
         session.info[OUTBOX_KEY] = outbox
+        session.info[READ_ONLY_KEY] = not write
         try:
             yield session
             if session.in_transaction():

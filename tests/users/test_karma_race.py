@@ -31,7 +31,7 @@ async def test_a_recompute_waiting_for_a_vote_counts_the_vote(
     voted = uuid.UUID((await projects.project(owner))["id"])
     await projects.project(owner)
 
-    async with runtime.sessionmaker() as vote, runtime.sessionmaker() as recompute:
+    async with runtime.write_sessionmaker() as vote, runtime.write_sessionmaker() as recompute:
         # The vote: the project's proof moves by +3, the owner's karma by the same delta; open.
         await vote.execute(
             update(Project).where(Project.id == voted).values(proof_score=Project.proof_score + 3)
