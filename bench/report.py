@@ -251,8 +251,10 @@ def _wait_ready(base: str, proc: subprocess.Popen[bytes], path: str = "/health")
 
 
 @contextmanager
-def serve(command: list[str], env: dict[str, str], ready_path: str = "/health") -> Iterator[str]:
-    """Start a server (its own process group) on a free port; yield its base URL; stop it."""
+def serving(
+    command: list[str], env: dict[str, str], ready_path: str = "/health"
+) -> Iterator[tuple[str, int]]:
+    """Start a server (its own process group) on a free port; yield (base URL, pid); stop it."""
     port = _free_port()
     proc = subprocess.Popen(
         [*command, "--port", str(port)],
@@ -265,15 +267,22 @@ def serve(command: list[str], env: dict[str, str], ready_path: str = "/health") 
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_ready(base, proc, ready_path)
-        yield base
+        yield base, proc.pid
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)
             try:
-                proc.wait(timeout=20)
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
+
+
+@contextmanager
+def serve(command: list[str], env: dict[str, str], ready_path: str = "/health") -> Iterator[str]:
+    """`serving`, yielding only the base URL."""
+    with serving(command, env, ready_path) as (base, _):
+        yield base
 
 
 @dataclass(frozen=True)

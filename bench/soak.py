@@ -25,13 +25,11 @@ import atexit
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,12 +41,11 @@ from bench.report import (
     WRK_DIR,
     WrkResult,
     _fixtures,
-    _free_port,
     _login,
     _prepare_database,
-    _wait_ready,
     machine_note,
     parse_wrk,
+    serving,
     vote_pairs,
 )
 
@@ -150,32 +147,6 @@ def sample_loop(supervisor: int, wrk: subprocess.Popen[str], interval: float, so
         deadline = time.monotonic() + interval
         while time.monotonic() < deadline and wrk.poll() is None:
             time.sleep(0.2)
-
-
-@contextmanager
-def server(command: list[str], env: dict[str, str]) -> Iterator[tuple[str, int]]:
-    """`oxship serve` on a free port in its own process group: (base URL, supervisor pid)."""
-    port = _free_port()
-    proc = subprocess.Popen(
-        [*command, "--port", str(port)],
-        env={**os.environ, **env},
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_ready(base, proc)
-        yield base, proc.pid
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
 
 
 async def _forget_keys(redis_url: str, prefix: str) -> int:
@@ -287,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics)
     soak = Soak()
     wrk_result: WrkResult | None = None
-    with server([*oxship, "serve", "--workers", str(args.workers)], env) as (base, supervisor):
+    with serving([*oxship, "serve", "--workers", str(args.workers)], env) as (base, supervisor):
         tokens = asyncio.run(_login(base, [name for _, name in fixtures.users[: args.users]]))
         pairs = scratch / "pairs.txt"
         pairs.write_text("\n".join(vote_pairs(fixtures, tokens, 20_000)) + "\n")
